@@ -1,0 +1,17 @@
+"""Settings for the test suite: the production module, made faster.
+
+DATABASE_URL and REDIS_URL still decide the database and the broker, so the
+same suite runs on the embedded default and on PostgreSQL with Redis.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from nhri_portal.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

@@ -1,0 +1,93 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accreditation.enums import Grade, StatusBasis, StatusEvent
+
+
+class ReviewKind(models.TextChoices):
+    INITIAL = "initial", _("Initial accreditation")
+    REACCREDITATION = "re-accreditation", _("Re-accreditation")
+    SPECIAL_REVIEW = "special-review", _("Special review")
+    AFTER_DEFERRAL = "after-deferral", _("Review after deferral")
+    TRANSITION = "transition", _("Institution in transition")
+
+
+class ReviewState(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    DOSSIER = "dossier", _("Dossier in progress")
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Under secretariat review")
+    SUMMARY_SHARED = "summary-shared", _("Summary of issues shared")
+    READY = "ready", _("Ready for the session")
+    AT_SESSION = "at-session", _("Considered at the session")
+    RECOMMENDED = "recommended", _("Recommended")
+    NOTIFIED = "notified", _("Challenge window open")
+    BUREAU = "bureau", _("Bureau objection window open")
+    REFERRED = "referred", _("Referred to a Bureau meeting")
+    DECIDED = "decided", _("Decided")
+    DEFERRED = "deferred", _("Deferred")
+    SPECIAL_REVIEW_OPENED = "special-review-opened", _("Special review opened")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+# Before the session: the institution and the secretariat are still preparing.
+PREPARING_STATES = (
+    ReviewState.INVITED, ReviewState.DOSSIER, ReviewState.SUBMITTED, ReviewState.SCREENING,
+    ReviewState.SUMMARY_SHARED, ReviewState.READY,
+)
+CLOSED_STATES = (
+    ReviewState.DECIDED, ReviewState.DEFERRED, ReviewState.SPECIAL_REVIEW_OPENED,
+    ReviewState.WITHDRAWN, ReviewState.LAPSED,
+)
+# From here on the Bureau has the recommendation before it.
+BUREAU_STATES = (ReviewState.BUREAU, ReviewState.REFERRED, ReviewState.DECIDED)
+
+
+class Outcome(models.TextChoices):
+    """What the SCA produces at a session for one review."""
+
+    ACCREDIT_A = "accredit-a", _("Accredit with A status")
+    ACCREDIT_A_RESERVE = "accredit-a-reserve", _("Accredit with A(R) status (historical)")
+    ACCREDIT_B = "accredit-b", _("Accredit with B status")
+    ACCREDIT_C = "accredit-c", _("Accredit with C status (historical)")
+    REMOVE = "remove", _("Remove accreditation")
+    SUSPEND = "suspend", _("Suspend accreditation")
+    LIFT_SUSPENSION = "lift-suspension", _("Lift the suspension")
+    NOTE_LAPSE = "note-lapse", _("Note that accreditation has lapsed")
+    DEFER = "defer", _("Defer to a later session")
+    OPEN_SPECIAL_REVIEW = "special-review", _("Open a special review")
+
+
+# Decisions of the SCA itself: they cannot be challenged (Practice Notes 1 and 2).
+UNCHALLENGEABLE = (Outcome.DEFER, Outcome.OPEN_SPECIAL_REVIEW)
+
+# What a final decision writes into the institution's status.
+OUTCOME_STATUS: dict[str, tuple[StatusEvent, Grade]] = {
+    Outcome.ACCREDIT_A: (StatusEvent.GRADE, Grade.A),
+    Outcome.ACCREDIT_A_RESERVE: (StatusEvent.GRADE, Grade.A_RESERVE),
+    Outcome.ACCREDIT_B: (StatusEvent.GRADE, Grade.B),
+    Outcome.ACCREDIT_C: (StatusEvent.GRADE, Grade.C),
+    Outcome.REMOVE: (StatusEvent.REMOVAL, Grade.NONE),
+    Outcome.SUSPEND: (StatusEvent.SUSPENSION, Grade.NONE),
+    Outcome.LIFT_SUSPENSION: (StatusEvent.SUSPENSION_LIFTED, Grade.NONE),
+    Outcome.NOTE_LAPSE: (StatusEvent.LAPSE, Grade.NONE),
+}
+
+KIND_BASIS: dict[str, StatusBasis] = {
+    ReviewKind.INITIAL: StatusBasis.INITIAL,
+    ReviewKind.REACCREDITATION: StatusBasis.REACCREDITATION,
+    ReviewKind.SPECIAL_REVIEW: StatusBasis.SPECIAL_REVIEW,
+    ReviewKind.AFTER_DEFERRAL: StatusBasis.AFTER_DEFERRAL,
+    ReviewKind.TRANSITION: StatusBasis.TRANSITION,
+}
+
+
+class Vote(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    OBJECT = "object", _("Object")
+
+
+class DecisionRoute(models.TextChoices):
+    DEEMED_ADOPTED = "deemed-adopted", _("Deemed adopted when the Bureau window closed")
+    BUREAU_MEETING = "bureau-meeting", _("Decided at a Bureau meeting")

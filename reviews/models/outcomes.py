@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accreditation.models import GeneralObservation, Principle, StatusRecord
+from institutions.models import Seat
+from reviews.enums import UNCHALLENGEABLE, DecisionRoute, Outcome, Vote
+from reviews.models.reviews import Review
+from reviews.models.sessions import Session
+
+
+class Recommendation(models.Model):
+    """What the SCA agreed at a session on one review."""
+
+    review = models.OneToOneField(Review, models.PROTECT, related_name="recommendation")
+    session = models.ForeignKey(Session, models.PROTECT, related_name="recommendations")
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    follow_up_session = models.ForeignKey(
+        Session, models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("For a deferral or a special review: the session that takes it up."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    agreed_on = models.DateField(_("agreed on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    null=True)
+    recorded_at = models.DateTimeField()
+    # Copied from the rulebook when the Bureau window opens, so a later change of
+    # the rule does not change how this recommendation is decided.
+    referral_min_objectors = models.PositiveSmallIntegerField(null=True, blank=True)
+    referral_min_regions = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome__in=UNCHALLENGEABLE) | Q(follow_up_session__isnull=False),
+                name="deferral_names_its_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review.institution.short_name}: {self.get_outcome_display()}"
+
+    @property
+    def is_challengeable(self) -> bool:
+        return self.outcome not in UNCHALLENGEABLE
+
+
+class RecommendationParagraph(models.Model):
+    """A numbered issue of a recommendation, citing the standard."""
+
+    recommendation = models.ForeignKey(Recommendation, models.CASCADE, related_name="paragraphs")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    principles = models.ManyToManyField(Principle, blank=True, related_name="paragraphs")
+    observations = models.ManyToManyField(GeneralObservation, blank=True, related_name="paragraphs")
+
+    class Meta:
+        ordering = ["recommendation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "number"], name="unique_paragraph")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}.{self.number}"
+
+
+class Challenge(models.Model):
+    """The institution's challenge of a recommendation, lodged within its window."""
+
+    review = models.OneToOneField(Review, models.PROTECT, related_name="challenge")
+    lodged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    lodged_on = models.DateField(_("lodged on"))
+    lodged_at = models.DateTimeField()
+    reasons = models.TextField(_("reasons"))
+
+    def __str__(self) -> str:
+        return f"Challenge of {self.review}"
+
+
+class BureauVote(models.Model):
+    """One Bureau seat's approval of, or objection to, a recommendation."""
+
+    recommendation = models.ForeignKey(Recommendation, models.PROTECT, related_name="votes")
+    seat = models.ForeignKey(Seat, models.PROTECT, related_name="votes")
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    reasons = models.TextField(_("reasons"), blank=True)
+    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    cast_on = models.DateField(_("cast on"))
+    cast_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "seat"], name="one_vote_per_seat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat}: {self.get_vote_display()}"
+
+
+class Decision(models.Model):
+    """The final outcome of a review; it writes the institution's status record."""
+
+    review = models.OneToOneField(Review, models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    route = models.CharField(_("route"), max_length=20, choices=DecisionRoute.choices)
+    decided_on = models.DateField(_("decided on"))
+    record_number = models.CharField(_("record of decisions"), max_length=40, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    status_record = models.OneToOneField(
+        StatusRecord, models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    recorded_at = models.DateTimeField()
+    took_effect_on = models.DateField(
+        _("took effect on"), null=True, blank=True,
+        help_text=_("Set by the deadline sweep once the status record is in effect."),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.get_outcome_display()} ({self.decided_on})"

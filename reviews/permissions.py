@@ -1,0 +1,99 @@
+"""Who may see and do what with reviews and sessions: the one home of these rules.
+
+Every list, count, export and API response of reviews starts from
+:func:`visible_reviews`; every view loads one review through :func:`load_review`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from institutions.enums import Role
+from institutions.permissions import (
+    has_role,
+    institutions_acted_for,
+    is_focal_point_of,
+    is_secretariat,
+    observed_region_ids,
+    own_institution_ids,
+)
+from reviews.enums import BUREAU_STATES
+from reviews.models import Review, Session
+from reviews.workflow import Actor, Transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
+
+SIT_IN_SESSION = "reviews.sit_in_session"
+
+
+def sessions_sat_in(user: AnyUser) -> QuerySet[Session]:
+    if not has_role(user, Role.SCA_MEMBER):
+        return Session.objects.none()
+    return get_objects_for_user(user, SIT_IN_SESSION, Session, accept_global_perms=False)
+
+
+def visible_reviews(user: AnyUser) -> QuerySet[Review]:
+    """The reviews ``user`` may know exist. A member never sees their own institution's
+    case through an SCA or Bureau seat (automatic recusal); as its focal point they do."""
+    reviews = Review.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return reviews.none()
+    if is_secretariat(user):
+        return reviews
+    own = own_institution_ids(user)
+    visible = Q(pk__in=[])
+    if has_role(user, Role.FOCAL_POINT):
+        visible |= Q(institution__in=institutions_acted_for(user))
+    if has_role(user, Role.SCA_MEMBER):
+        visible |= Q(session__in=sessions_sat_in(user)) & ~Q(institution_id__in=own)
+    if has_role(user, Role.BUREAU_MEMBER):
+        visible |= Q(state__in=BUREAU_STATES) & ~Q(institution_id__in=own)
+    if has_role(user, Role.OBSERVER):
+        visible |= Q(institution__region_id__in=observed_region_ids(user))
+    return reviews.filter(visible)
+
+
+def actors_for(user: AnyUser | None, review: Review) -> set[Actor]:
+    """The capacities in which ``user`` stands towards ``review``; None is the system."""
+    if user is None:
+        return {Actor.SYSTEM}
+    actors: set[Actor] = set()
+    if is_secretariat(user):
+        actors.add(Actor.SECRETARIAT)
+    if is_focal_point_of(user, review.institution):
+        actors.add(Actor.FOCAL_POINT)
+    return actors
+
+
+def may_transition(user: AnyUser | None, transition: Transition, review: Review) -> bool:
+    actors = actors_for(user, review) & transition.who
+    if actors == {Actor.FOCAL_POINT} and transition.focal_point_condition is not None:
+        return transition.focal_point_condition(review)
+    return bool(actors)
+
+
+def may_act_on(user: AnyUser, review: Review) -> bool:
+    return bool(actors_for(user, review) - {Actor.SYSTEM})
+
+
+def load_review(user: AnyUser, pk: int, *, to_act: bool = False) -> Review:
+    """404 to those who may not know the review exists; 403 to those who may only look."""
+    review = (
+        visible_reviews(user)
+        .select_related("institution__region", "session")
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None:
+        raise Http404
+    if to_act and not may_act_on(user, review):
+        raise PermissionDenied
+    return review

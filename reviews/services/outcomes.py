@@ -1,0 +1,162 @@
+"""What the SCA produces at a session, and notifying the institution of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accreditation import rulebook
+from accreditation.models import GeneralObservation, Principle
+from accreditation.rulebook import RuleKey
+from institutions.permissions import require_secretariat
+from nhri_portal import clock
+from nhri_portal.errors import DomainError
+from reviews.enums import UNCHALLENGEABLE, Outcome, ReviewKind, ReviewState
+from reviews.models import Recommendation, RecommendationParagraph, Review, ReviewDeadline, Session
+from reviews.services.cases import invite
+from reviews.services.transitions import transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+GO_VERSION = 2018
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    principles: tuple[str, ...] = ()
+    observations: tuple[str, ...] = ()  # numbers in the General Observations in force
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    recommendation: Recommendation
+    follow_up: Review | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _add_paragraphs(recommendation: Recommendation, paragraphs: list[Paragraph]) -> None:
+    principles = {p.key: p for p in Principle.objects.all()}
+    observations = {
+        o.number: o for o in GeneralObservation.objects.filter(version=GO_VERSION)
+    }
+    for number, paragraph in enumerate(paragraphs, start=1):
+        unknown = [k for k in paragraph.principles if k not in principles] + [
+            n for n in paragraph.observations if n not in observations
+        ]
+        if unknown:
+            raise DomainError(
+                _("Paragraph %(number)s cites what the catalogue does not hold: %(unknown)s.")
+                % {"number": number, "unknown": ", ".join(unknown)}
+            )
+        row = RecommendationParagraph.objects.create(
+            recommendation=recommendation, number=number, text=paragraph.text
+        )
+        row.principles.set([principles[k] for k in paragraph.principles])
+        row.observations.set([observations[n] for n in paragraph.observations])
+
+
+@transaction.atomic
+def record_outcome(
+    *, review: Review, outcome: Outcome, agreed_on: dt.date, by: User | None,
+    paragraphs: list[Paragraph] | None = None, summary: str = "",
+    follow_up_session: Session | None = None,
+) -> OutcomeResult:
+    """Record what the SCA agreed on ``review`` at its session.
+
+    Effects: the recommendation and its numbered paragraphs; the review becomes
+    "recommended", or "deferred" / "special review opened" (decisions of the SCA
+    that cannot be challenged), in which case the follow-up review is opened for
+    ``follow_up_session``; history rows and mails through the transition service.
+    """
+    require_secretariat(by)
+    if review.state != ReviewState.AT_SESSION:
+        raise DomainError(
+            _("The SCA's outcome is recorded for a review considered at the session; this one "
+              "is “%(state)s”.") % {"state": ReviewState(review.state).label}
+        )
+    if outcome in UNCHALLENGEABLE:
+        if follow_up_session is None:
+            raise DomainError(_("Name the session that takes the case up again."))
+        if follow_up_session.starts_on <= review.session.ends_on:
+            raise DomainError(_("The follow-up session must come after this one."))
+    elif follow_up_session is not None:
+        raise DomainError(_("Only a deferral or a special review names a follow-up session."))
+    recommendation = Recommendation.objects.create(
+        review=review, session=review.session, outcome=outcome, summary=summary,
+        follow_up_session=follow_up_session, agreed_on=agreed_on, recorded_by=by,
+        recorded_at=clock.now(),
+    )
+    _add_paragraphs(recommendation, paragraphs or [])
+    follow_up = None
+    if outcome == Outcome.DEFER:
+        assert follow_up_session is not None
+        transition(review, to=ReviewState.DEFERRED, by=by, reason=summary)
+        follow_up = invite(
+            institution=review.institution, session=follow_up_session,
+            kind=ReviewKind.AFTER_DEFERRAL, continues=review, by=by,
+            reason=_("Deferred from %(session)s.") % {"session": review.session},
+        )
+        _set_lapse_deadline(follow_up, deferred=review, deferred_on=agreed_on)
+    elif outcome == Outcome.OPEN_SPECIAL_REVIEW:
+        assert follow_up_session is not None
+        transition(review, to=ReviewState.SPECIAL_REVIEW_OPENED, by=by, reason=summary)
+        follow_up = invite(
+            institution=review.institution, session=follow_up_session,
+            kind=ReviewKind.SPECIAL_REVIEW, opened_at=review.session, by=by, reason=summary,
+        )
+    else:
+        transition(review, to=ReviewState.RECOMMENDED, by=by, reason=summary)
+    return OutcomeResult(recommendation=recommendation, follow_up=follow_up)
+
+
+def _set_lapse_deadline(follow_up: Review, *, deferred: Review, deferred_on: dt.date) -> None:
+    """A re-accreditation deferred for the first time starts the lapse clock (art. 20)."""
+    first = deferred
+    while first.continues is not None:
+        first = first.continues
+    if first.kind != ReviewKind.REACCREDITATION:
+        return
+    if first is not deferred:
+        # A later deferral keeps the clock started by the first one.
+        inherited = deferred.deadlines.filter(rule_key=RuleKey.LAPSE_AFTER_DEFERRAL).first()
+        if inherited is not None:
+            fields = {f: getattr(inherited, f) for f in rulebook.Deadline.__dataclass_fields__}
+            ReviewDeadline.objects.create(review=follow_up, set_at=clock.now(), **fields)
+        return
+    deadline = rulebook.compute(
+        RuleKey.LAPSE_AFTER_DEFERRAL, anchor_on=deferred_on, anchor_label=_("first deferred")
+    )
+    ReviewDeadline.objects.create(review=follow_up, set_at=clock.now(), **deadline.as_fields())
+
+
+@transaction.atomic
+def notify(*, review: Review, by: User | None, notified_on: dt.date | None = None) -> Review:
+    """Notify the institution of a recommendation; its challenge window starts that day.
+
+    Effects: the review becomes "challenge window open"; the challenge window and
+    the Bureau objection window are computed from the rulebook and kept with the
+    review; a history row and the mail.
+    """
+    require_secretariat(by)
+    day = notified_on or clock.today()
+    if day > clock.today():
+        raise DomainError(_("The notification date cannot be in the future."))
+    result = transition(review, to=ReviewState.NOTIFIED, by=by)
+    if not result.changed:
+        return review
+    now = clock.now()
+    challenge = rulebook.compute(RuleKey.CHALLENGE_WINDOW, anchor_on=day,
+                                 anchor_label=_("notified"))
+    opens = rulebook.compute(RuleKey.BUREAU_WINDOW_OPENS, anchor_on=challenge.due_on,
+                             anchor_label=_("challenge window closes"))
+    closes = rulebook.compute(RuleKey.BUREAU_WINDOW, anchor_on=opens.due_on,
+                              anchor_label=_("Bureau window opens"))
+    for deadline in (challenge, opens, closes):
+        ReviewDeadline.objects.create(review=review, set_at=now, **deadline.as_fields())
+    return review

@@ -1,0 +1,79 @@
+"""The one function through which every change of a review's state passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from nhri_portal import clock
+from nhri_portal.errors import Conflict, DomainError, NotPermitted
+from reviews import workflow
+from reviews.enums import ReviewState
+from reviews.models import Review, ReviewEvent
+from reviews.permissions import may_transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    review: Review
+    changed: bool
+    event: ReviewEvent | None = None
+
+
+def transition(
+    review: Review, *, to: ReviewState, by: User | None, reason: str = "",
+    after_commit: Callable[[ReviewEvent], None] | None = None,
+) -> TransitionResult:
+    """Move ``review`` to ``to`` as ``by`` (None: the rules themselves).
+
+    Effects: the state (only if it is still what was loaded: a concurrent change
+    raises :class:`Conflict`), one history row, ``after_commit(event)`` scheduled
+    once the transaction commits, and the institution's mail scheduled the same way.
+    Re-applying the current state changes nothing.
+    """
+    if review.state == to:
+        return TransitionResult(review=review, changed=False)
+    step = workflow.find(review.state, to)
+    if step is None:
+        raise DomainError(
+            _("A review that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": ReviewState(review.state).label, "target": ReviewState(to).label}
+        )
+    if not may_transition(by, step, review):
+        raise NotPermitted(
+            _("You may not “%(label)s” for this review.") % {"label": step.label}
+        )
+    if step.condition is not None and not step.condition(review):
+        raise DomainError(str(step.condition_message))
+    source = review.state
+    with transaction.atomic():
+        review.move_to(to)
+        review.state_changed_at = clock.now()
+        try:
+            review.save(update_fields=["state", "state_changed_at"])
+        except ConcurrentTransition:
+            raise Conflict(
+                _("Someone else changed this review first. Reload the page to see its state.")
+            ) from None
+        event = ReviewEvent.objects.create(
+            review=review, at=review.state_changed_at, by=by, from_state=source,
+            to_state=to, reason=reason,
+        )
+        _schedule_mail(event)
+        if after_commit is not None:
+            transaction.on_commit(lambda: after_commit(event))
+    return TransitionResult(review=review, changed=True, event=event)
+
+
+def _schedule_mail(event: ReviewEvent) -> None:
+    from reviews.tasks import send_review_event_mail
+
+    transaction.on_commit(lambda: send_review_event_mail.delay(event_id=event.pk))
