@@ -65,7 +65,10 @@ class Rule(models.Model):
         _("direction"), max_length=10, choices=Direction.choices, blank=True, editable=False
     )
     anchor = models.CharField(
-        _("counted from"), max_length=200, blank=True, editable=False,
+        _("counted from"),
+        max_length=200,
+        blank=True,
+        editable=False,
         help_text=_("The event the days are counted from."),
     )
     default_value = models.PositiveIntegerField(_("default"), editable=False)
@@ -126,9 +129,15 @@ class FrozenDeadline(models.Model):
         from accreditation.rulebook import explain_deadline
 
         return explain_deadline(
-            label=self.label, due_on=self.due_on, anchor_label=self.anchor_label,
-            anchor_on=self.anchor_on, value=self.value, unit=self.unit,
-            direction=self.direction, source=self.source, confidence=self.confidence,
+            label=self.label,
+            due_on=self.due_on,
+            anchor_label=self.anchor_label,
+            anchor_on=self.anchor_on,
+            value=self.value,
+            unit=self.unit,
+            direction=self.direction,
+            source=self.source,
+            confidence=self.confidence,
         )
 
 
@@ -151,11 +160,15 @@ class StatusRecord(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     effective_on = models.DateField(_("effective on"))
     reference = models.CharField(
-        _("reference"), max_length=200, blank=True,
+        _("reference"),
+        max_length=200,
+        blank=True,
         help_text=_("The session and decision that produced this record."),
     )
     review_ref = models.PositiveIntegerField(
-        _("review id"), null=True, blank=True,
+        _("review id"),
+        null=True,
+        blank=True,
         help_text=_("The review that produced this record, when it came from one."),
     )
     note = models.TextField(_("note"), blank=True)
@@ -186,4 +199,4 @@ class StatusRecord(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("Status records are append-only; record a new event instead.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

@@ -50,6 +50,7 @@ class DefaultRule:
 
 
 _S = "the first day of the session"
+# fmt: off
 DEFAULT_RULES: tuple[DefaultRule, ...] = (
     DefaultRule(RuleKey.DOSSIER_DUE, "Dossier due", 120, RuleUnit.DAYS, Direction.BEFORE, _S,
                 "Secretariat's invitation (observed 98 to 153 days before the session)",
@@ -99,6 +100,7 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
                 "the first deferral of a re-accreditation", "Statute art. 20", Confidence.ASSUMED,
                 "Exact day counts are not confirmed in the statute."),
 )
+# fmt: on
 
 
 def install_default_rules(rule_model: type[Rule]) -> None:
@@ -107,9 +109,15 @@ def install_default_rules(rule_model: type[Rule]) -> None:
         rule_model.objects.get_or_create(
             key=rule.key,
             defaults={
-                "label": rule.label, "value": rule.value, "default_value": rule.value,
-                "unit": rule.unit, "direction": rule.direction, "anchor": rule.anchor,
-                "source": rule.source, "confidence": rule.confidence, "note": rule.note,
+                "label": rule.label,
+                "value": rule.value,
+                "default_value": rule.value,
+                "unit": rule.unit,
+                "direction": rule.direction,
+                "anchor": rule.anchor,
+                "source": rule.source,
+                "confidence": rule.confidence,
+                "note": rule.note,
             },
         )
 
@@ -162,9 +170,15 @@ class Deadline:
 
     def explain(self) -> str:
         return explain_deadline(
-            label=self.label, due_on=self.due_on, anchor_label=self.anchor_label,
-            anchor_on=self.anchor_on, value=self.value, unit=self.unit,
-            direction=self.direction, source=self.source, confidence=self.confidence,
+            label=self.label,
+            due_on=self.due_on,
+            anchor_label=self.anchor_label,
+            anchor_on=self.anchor_on,
+            value=self.value,
+            unit=self.unit,
+            direction=self.direction,
+            source=self.source,
+            confidence=self.confidence,
         )
 
     def is_open_on(self, day: dt.date) -> bool:
@@ -173,25 +187,45 @@ class Deadline:
 
     def as_fields(self) -> dict[str, object]:
         return {
-            "rule_key": self.rule_key, "label": self.label, "due_on": self.due_on,
-            "anchor_label": self.anchor_label, "anchor_on": self.anchor_on,
-            "value": self.value, "unit": self.unit, "direction": self.direction,
-            "source": self.source, "confidence": self.confidence,
+            "rule_key": self.rule_key,
+            "label": self.label,
+            "due_on": self.due_on,
+            "anchor_label": self.anchor_label,
+            "anchor_on": self.anchor_on,
+            "value": self.value,
+            "unit": self.unit,
+            "direction": self.direction,
+            "source": self.source,
+            "confidence": self.confidence,
         }
 
 
 def explain_deadline(
-    *, label: str, due_on: dt.date, anchor_label: str, anchor_on: dt.date, value: int,
-    unit: str, direction: str, source: str, confidence: str,
+    *,
+    label: str,
+    due_on: dt.date,
+    anchor_label: str,
+    anchor_on: dt.date,
+    value: int,
+    unit: str,
+    direction: str,
+    source: str,
+    confidence: str,
 ) -> str:
-    sign = "−" if direction == Direction.BEFORE else "+"
+    sign = "−" if direction == Direction.BEFORE else "+"  # noqa: RUF001 (a true minus sign)
     return _(
         "%(label)s %(due)s = %(anchor)s %(anchor_on)s %(sign)s %(value)s %(unit)s, "
         "%(source)s, %(confidence)s"
     ) % {
-        "label": label, "due": due_on.isoformat(), "anchor": anchor_label,
-        "anchor_on": anchor_on.isoformat(), "sign": sign, "value": value,
-        "unit": RuleUnit(unit).label, "source": source, "confidence": Confidence(confidence).label,
+        "label": label,
+        "due": due_on.isoformat(),
+        "anchor": anchor_label,
+        "anchor_on": anchor_on.isoformat(),
+        "sign": sign,
+        "value": value,
+        "unit": RuleUnit(unit).label,
+        "source": source,
+        "confidence": Confidence(confidence).label,
     }
 
 

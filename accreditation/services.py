@@ -44,9 +44,16 @@ def effective_date(
 
 @transaction.atomic
 def record_decision(
-    *, institution: Institution, event: StatusEvent, decided_on: dt.date, basis: StatusBasis,
-    grade: Grade = Grade.NONE, reference: str = "", review_ref: int | None = None,
-    note: str = "", by: User | None,
+    *,
+    institution: Institution,
+    event: StatusEvent,
+    decided_on: dt.date,
+    basis: StatusBasis,
+    grade: Grade = Grade.NONE,
+    reference: str = "",
+    review_ref: int | None = None,
+    note: str = "",
+    by: User | None,
 ) -> StatusRecord:
     """Record a final decision on an institution's accreditation.
 
@@ -65,16 +72,28 @@ def record_decision(
         institution=institution, event=event, grade=grade, decided_on=decided_on
     )
     return StatusRecord.objects.create(
-        institution=institution, event=event, grade=grade, basis=basis,
-        decided_on=decided_on, effective_on=effective_on, reference=reference,
-        review_ref=review_ref, note="\n".join(filter(None, [note, why])),
-        recorded_at=clock.now(), recorded_by=by,
+        institution=institution,
+        event=event,
+        grade=grade,
+        basis=basis,
+        decided_on=decided_on,
+        effective_on=effective_on,
+        reference=reference,
+        review_ref=review_ref,
+        note="\n".join(filter(None, [note, why])),
+        recorded_at=clock.now(),
+        recorded_by=by,
     )
 
 
 def record_prior_status(
-    *, institution: Institution, grade: Grade, held_on: dt.date, note: str,
-    suspended: bool = False, by: User | None,
+    *,
+    institution: Institution,
+    grade: Grade,
+    held_on: dt.date,
+    note: str,
+    suspended: bool = False,
+    by: User | None,
 ) -> StatusRecord:
     """Record a grade the institution held before the portal's records begin.
 
@@ -83,7 +102,13 @@ def record_prior_status(
     if by is not None and not is_secretariat(by):
         raise NotPermitted(_("Only the secretariat records status decisions."))
     return StatusRecord.objects.create(
-        institution=institution, event=StatusEvent.GRADE, grade=grade,
-        basis=StatusBasis.IMPORTED, decided_on=None, effective_on=held_on, note=note,
-        recorded_at=clock.now(), recorded_by=by,
+        institution=institution,
+        event=StatusEvent.GRADE,
+        grade=grade,
+        basis=StatusBasis.IMPORTED,
+        decided_on=None,
+        effective_on=held_on,
+        note=note,
+        recorded_at=clock.now(),
+        recorded_by=by,
     )

@@ -95,8 +95,14 @@ def fold(records: Iterable[StatusRecord], day: dt.date) -> Status:
             grade, suspended, ended_by = Grade.NONE, False, event
             since, decided_on = record.effective_on, record.decided_on
     return Status(
-        day=day, grade=grade, suspended=suspended, ended_by=ended_by, since=since,
-        decided_on=decided_on, pending=pending, has_records=bool(effective),
+        day=day,
+        grade=grade,
+        suspended=suspended,
+        ended_by=ended_by,
+        since=since,
+        decided_on=decided_on,
+        pending=pending,
+        has_records=bool(effective),
         records=tuple(effective),
     )
 

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from institutions.enums import LANGUAGES, Body, InstitutionKind, MembershipRole, RegionCode, SeatRole
+from institutions.enums import (
+    LANGUAGES,
+    Body,
+    InstitutionKind,
+    MembershipRole,
+    RegionCode,
+    SeatRole,
+)
 
 
 class Region(models.Model):
@@ -34,11 +41,14 @@ class Region(models.Model):
 class Institution(models.Model):
     name = models.CharField(_("name"), max_length=300)
     other_names = models.JSONField(
-        _("names in other languages"), default=dict, blank=True,
-        help_text=_("Language code to name, e.g. {\"fr\": \"...\"}."),
+        _("names in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_('Language code to name, e.g. {"fr": "..."}.'),
     )
     name_confirmed = models.BooleanField(
-        _("name confirmed"), default=True,
+        _("name confirmed"),
+        default=True,
         help_text=_("Off where the records name only the country."),
     )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
@@ -52,7 +62,11 @@ class Institution(models.Model):
         _("working language"), max_length=10, choices=LANGUAGES, default="en"
     )
     predecessor = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="successors",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
         help_text=_("The body this institution replaces or continues. Status is never inherited."),
     )
     members = models.ManyToManyField(
@@ -68,7 +82,7 @@ class Institution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.country.code})"
+        return f"{self.name} ({self.country})"
 
     @property
     def short_name(self) -> str:
@@ -98,11 +112,8 @@ class SeatQuerySet(models.QuerySet["Seat"]):
     def active_on(self, day: dt.date) -> SeatQuerySet:
         return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
-    def bureau(self) -> SeatQuerySet:
-        return self.filter(body=Body.BUREAU)
 
-    def sca(self) -> SeatQuerySet:
-        return self.filter(body=Body.SCA)
+SeatManager = models.Manager.from_queryset(SeatQuerySet)
 
 
 class Seat(models.Model):
@@ -115,13 +126,15 @@ class Seat(models.Model):
     starts_on = models.DateField(_("term starts"))
     ends_on = models.DateField(_("term ends"), null=True, blank=True)
     people = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="seats",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="seats",
         verbose_name=_("people sitting for the institution"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
 
-    objects = SeatQuerySet.as_manager()
+    objects = SeatManager()
 
     class Meta:
         ordering = ["body", "region", "role"]

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from institutions.enums import Role
-from institutions.models import Institution, Seat
+from institutions.enums import Body, Role
+from institutions.models import Institution, Region, Seat
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -31,7 +31,7 @@ def has_role(user: AnyUser, role: Role) -> bool:
     cache = getattr(user, "_nhri_roles", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))
-        user._nhri_roles = cache  # type: ignore[union-attr]
+        setattr(user, "_nhri_roles", cache)  # noqa: B010 (a per-request cache on the user)
     return role.value in cache
 
 
@@ -47,16 +47,11 @@ def institutions_acted_for(user: AnyUser) -> QuerySet[Institution]:
     """The institutions this user is a focal point of (a guardian permission)."""
     if not user.is_authenticated:
         return Institution.objects.none()
-    return get_objects_for_user(
-        user, ACT_FOR_INSTITUTION, Institution, accept_global_perms=False
-    )
+    return get_objects_for_user(user, ACT_FOR_INSTITUTION, Institution, accept_global_perms=False)
 
 
 def is_focal_point_of(user: AnyUser, institution: Institution) -> bool:
-    return (
-        has_role(user, Role.FOCAL_POINT)
-        and user.has_perm(ACT_FOR_INSTITUTION, institution)
-    )
+    return has_role(user, Role.FOCAL_POINT) and user.has_perm(ACT_FOR_INSTITUTION, institution)
 
 
 def seats_of(user: AnyUser, day: dt.date) -> QuerySet[Seat]:
@@ -68,21 +63,21 @@ def seats_of(user: AnyUser, day: dt.date) -> QuerySet[Seat]:
 def bureau_seats_of(user: AnyUser, day: dt.date) -> QuerySet[Seat]:
     if not has_role(user, Role.BUREAU_MEMBER):
         return Seat.objects.none()
-    return seats_of(user, day).bureau()
+    return seats_of(user, day).filter(body=Body.BUREAU)
 
 
 def observed_region_ids(user: AnyUser) -> list[int]:
     if not has_role(user, Role.OBSERVER):
         return []
-    return list(user.observed_regions.values_list("id", flat=True))  # type: ignore[union-attr]
+    return list(Region.objects.filter(observers=user.pk).values_list("id", flat=True))
 
 
 def own_institution_ids(user: AnyUser) -> set[int]:
     """Institutions the user belongs to, by membership or by sitting for them."""
     if not user.is_authenticated:
         return set()
-    member_of = set(user.memberships.values_list("institution_id", flat=True))  # type: ignore[union-attr]
-    sits_for = set(user.seats.values_list("institution_id", flat=True))  # type: ignore[union-attr]
+    member_of = set(user.memberships.values_list("institution_id", flat=True))
+    sits_for = set(user.seats.values_list("institution_id", flat=True))
     return member_of | sits_for
 
 

@@ -32,8 +32,14 @@ def give_role(*, user: User, role: Role, by: User | None) -> None:
 
 
 def create_user(
-    *, username: str, email: str, password: str | None, roles: tuple[Role, ...] = (),
-    first_name: str = "", last_name: str = "", by: User | None,
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    roles: tuple[Role, ...] = (),
+    first_name: str = "",
+    last_name: str = "",
+    by: User | None,
 ) -> User:
     require_secretariat(by)
     user_model = get_user_model()
@@ -41,8 +47,11 @@ def create_user(
         raise DomainError(_("A user called %(name)s already exists.") % {"name": username})
     with transaction.atomic():
         user = user_model.objects.create_user(
-            username=username, email=email, password=password,
-            first_name=first_name, last_name=last_name,
+            username=username,
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
         )
         for role in roles:
             give_role(user=user, role=role, by=by)
@@ -99,8 +108,14 @@ def remove_member(*, membership: Membership, by: User | None) -> None:
 
 @transaction.atomic
 def assign_seat(
-    *, institution: Institution, body: Body, role: SeatRole, starts_on: dt.date,
-    ends_on: dt.date | None = None, people: tuple[User, ...] = (), note: str = "",
+    *,
+    institution: Institution,
+    body: Body,
+    role: SeatRole,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    people: tuple[User, ...] = (),
+    note: str = "",
     by: User | None,
 ) -> Seat:
     """Give ``institution`` a seat on the SCA or the Bureau for a term.
@@ -111,8 +126,13 @@ def assign_seat(
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_("A term cannot end before it starts."))
     seat = Seat.objects.create(
-        institution=institution, body=body, role=role, region=institution.region,
-        starts_on=starts_on, ends_on=ends_on, note=note,
+        institution=institution,
+        body=body,
+        role=role,
+        region=institution.region,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note,
     )
     for person in people:
         add_seat_person(seat=seat, user=person, by=by)

@@ -50,7 +50,9 @@ def env_int(
     return value
 
 
-def env_list(name: str, default: list[str], *, environ: Mapping[str, str] = os.environ) -> list[str]:
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] = os.environ
+) -> list[str]:
     raw = environ.get(name)
     if raw is None:
         return default

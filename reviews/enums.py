@@ -33,12 +33,19 @@ class ReviewState(models.TextChoices):
 
 # Before the session: the institution and the secretariat are still preparing.
 PREPARING_STATES = (
-    ReviewState.INVITED, ReviewState.DOSSIER, ReviewState.SUBMITTED, ReviewState.SCREENING,
-    ReviewState.SUMMARY_SHARED, ReviewState.READY,
+    ReviewState.INVITED,
+    ReviewState.DOSSIER,
+    ReviewState.SUBMITTED,
+    ReviewState.SCREENING,
+    ReviewState.SUMMARY_SHARED,
+    ReviewState.READY,
 )
 CLOSED_STATES = (
-    ReviewState.DECIDED, ReviewState.DEFERRED, ReviewState.SPECIAL_REVIEW_OPENED,
-    ReviewState.WITHDRAWN, ReviewState.LAPSED,
+    ReviewState.DECIDED,
+    ReviewState.DEFERRED,
+    ReviewState.SPECIAL_REVIEW_OPENED,
+    ReviewState.WITHDRAWN,
+    ReviewState.LAPSED,
 )
 # From here on the Bureau has the recommendation before it.
 BUREAU_STATES = (ReviewState.BUREAU, ReviewState.REFERRED, ReviewState.DECIDED)

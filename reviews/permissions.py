@@ -87,10 +87,7 @@ def may_act_on(user: AnyUser, review: Review) -> bool:
 def load_review(user: AnyUser, pk: int, *, to_act: bool = False) -> Review:
     """404 to those who may not know the review exists; 403 to those who may only look."""
     review = (
-        visible_reviews(user)
-        .select_related("institution__region", "session")
-        .filter(pk=pk)
-        .first()
+        visible_reviews(user).select_related("institution__region", "session").filter(pk=pk).first()
     )
     if review is None:
         raise Http404

@@ -18,8 +18,12 @@ logger = logging.getLogger(__name__)
 
 # The changes an institution is told about by mail.
 MAILED_STATES = (
-    ReviewState.INVITED, ReviewState.NOTIFIED, ReviewState.DEFERRED,
-    ReviewState.SPECIAL_REVIEW_OPENED, ReviewState.DECIDED, ReviewState.LAPSED,
+    ReviewState.INVITED,
+    ReviewState.NOTIFIED,
+    ReviewState.DEFERRED,
+    ReviewState.SPECIAL_REVIEW_OPENED,
+    ReviewState.DECIDED,
+    ReviewState.LAPSED,
 )
 
 
@@ -30,12 +34,16 @@ def send_review_event_mail(*, event_id: int) -> int:
     The event is claimed with a conditional update first, so a second run (a retry,
     a duplicate delivery) sends nothing. Returns the number of recipients.
     """
-    event = ReviewEvent.objects.select_related("review__institution", "review__session").filter(
-        pk=event_id).first()
+    event = (
+        ReviewEvent.objects.select_related("review__institution", "review__session")
+        .filter(pk=event_id)
+        .first()
+    )
     if event is None or event.to_state not in MAILED_STATES:
         return 0
     claimed = ReviewEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
-        notified_at=clock.now())
+        notified_at=clock.now()
+    )
     if not claimed:
         return 0
     institution = event.review.institution

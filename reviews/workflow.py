@@ -74,6 +74,7 @@ class Transition:
 
 
 T = Transition
+# fmt: off
 TRANSITIONS: tuple[Transition, ...] = (
     # source          target              who            label
     T(S.INVITED,      S.DOSSIER,          SEC_OR_FP,     _("Start the dossier")),
@@ -88,7 +89,8 @@ TRANSITIONS: tuple[Transition, ...] = (
       has_challengeable_recommendation, _("Record a recommendation first.")),
     T(S.AT_SESSION,   S.DEFERRED,         SEC,           _("Record the deferral"),
       was_deferred, _("Record the deferral and its session first.")),
-    T(S.AT_SESSION,   S.SPECIAL_REVIEW_OPENED, SEC,      _("Record the opening of a special review"),
+    T(S.AT_SESSION,   S.SPECIAL_REVIEW_OPENED, SEC,
+      _("Record the opening of a special review"),
       opened_special_review, _("Record the special review and its session first.")),
     T(S.RECOMMENDED,  S.NOTIFIED,         SEC,           _("Notify the institution")),
     T(S.NOTIFIED,     S.BUREAU,           SYSTEM,        _("Close the challenge window")),
@@ -104,6 +106,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     *(T(state, S.LAPSED, SEC_OR_SYSTEM, _("Record the lapse"))
       for state in (S.INVITED, S.DOSSIER)),
 )
+# fmt: on
 
 _BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
 

@@ -32,9 +32,14 @@ def install_catalogue(version: int, principle_model: Any, observation_model: Any
         raise ValueError(f"criteria-{version}.yaml holds version {observations['version']}")
     for position, item in enumerate(observations["items"]):
         observation, created = observation_model.objects.get_or_create(
-            version=version, number=item["number"],
-            defaults={"title": item["title"], "text": item["text"],
-                      "confidence": item["confidence"], "position": position},
+            version=version,
+            number=item["number"],
+            defaults={
+                "title": item["title"],
+                "text": item["text"],
+                "confidence": item["confidence"],
+                "position": position,
+            },
         )
         if created:
             observation.principles.set([principles[key] for key in item["principles"]])

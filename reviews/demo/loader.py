@@ -42,13 +42,18 @@ from reviews.services.transitions import transition
 
 DEMO_DIR = Path(__file__).resolve().parent
 REGION_CODES = {
-    "Africa": RegionCode.AFRICA, "Americas": RegionCode.AMERICAS,
-    "Asia-Pacific": RegionCode.ASIA_PACIFIC, "Europe": RegionCode.EUROPE,
+    "Africa": RegionCode.AFRICA,
+    "Americas": RegionCode.AMERICAS,
+    "Asia-Pacific": RegionCode.ASIA_PACIFIC,
+    "Europe": RegionCode.EUROPE,
 }
 NETWORK_ACRONYMS = {"Africa": "NANHRI", "Asia-Pacific": "APF", "Europe": "ENNHRI"}
 GRADE_OUTCOMES = {"A": Outcome.ACCREDIT_A, "B": Outcome.ACCREDIT_B, "C": Outcome.ACCREDIT_C}
-BUREAU_ROLES = {"chair": SeatRole.CHAIR, "vice-chair": SeatRole.VICE_CHAIR,
-                "previous chair": SeatRole.PREVIOUS_CHAIR}
+BUREAU_ROLES = {
+    "chair": SeatRole.CHAIR,
+    "vice-chair": SeatRole.VICE_CHAIR,
+    "previous chair": SeatRole.PREVIOUS_CHAIR,
+}
 # The demonstration users: one per role, each tied to what makes the role visible.
 DEMO_USERS = (
     ("secretariat", Role.SECRETARIAT, "Sam", "Secretariat"),
@@ -86,10 +91,17 @@ def load(*, show_passwords: bool) -> DemoResult:
         _prior_status(assumed, institutions, secretariat)
         march, october = _sessions(history, assumed, secretariat)
         _sca_seats(assumed, institutions, [march, october], users["sca-member"], secretariat)
-        add_member(user=users["focal-point"], institution=institutions["FR"],
-                   role=MembershipRole.FOCAL_POINT, by=secretariat)
-        add_observer(region=Region.objects.get(code=RegionCode.ASIA_PACIFIC),
-                     user=users["observer"], by=secretariat)
+        add_member(
+            user=users["focal-point"],
+            institution=institutions["FR"],
+            role=MembershipRole.FOCAL_POINT,
+            by=secretariat,
+        )
+        add_observer(
+            region=Region.objects.get(code=RegionCode.ASIA_PACIFIC),
+            user=users["observer"],
+            by=secretariat,
+        )
     session_data = history["sessions"][0]
     reviews = _prepare_cases(session_data, institutions, march, timeline, secretariat)
     with clock.as_of(timeline["bureau_elected"]):
@@ -107,8 +119,12 @@ def _users(result: DemoResult, show_passwords: bool) -> dict[str, Any]:
     for username, role, first, last in DEMO_USERS:
         password = secrets.token_urlsafe(9)
         users[username] = create_user(
-            username=username, email=f"{username}@demo.nhri-portal.invalid",
-            password=password, roles=(role,) if role else (), first_name=first, last_name=last,
+            username=username,
+            email=f"{username}@demo.nhri-portal.invalid",
+            password=password,
+            roles=(role,) if role else (),
+            first_name=first,
+            last_name=last,
             by=None,
         )
         if show_passwords:
@@ -120,15 +136,20 @@ def _register(history: dict[str, Any], by: Any) -> dict[str, Institution]:
     regions: dict[str, Region] = {}
     for name, data in history["regions"].items():
         regions[name] = upsert_region(
-            code=REGION_CODES[name], network=data["network"],
+            code=REGION_CODES[name],
+            network=data["network"],
             network_acronym=NETWORK_ACRONYMS.get(name, ""),
         )
     institutions = {}
     for item in history["institutions"]:
         institutions[item["country"]] = register_institution(
-            name=item["name"], acronym=item.get("acronym", ""), country=item["country"],
-            region=regions[item["region"]], name_confirmed=item.get("name_confirmed", True),
-            working_language=_language(item["country"]), by=by,
+            name=item["name"],
+            acronym=item.get("acronym", ""),
+            country=item["country"],
+            region=regions[item["region"]],
+            name_confirmed=item.get("name_confirmed", True),
+            working_language=_language(item["country"]),
+            by=by,
         )
     return institutions
 
@@ -146,27 +167,50 @@ def _prior_status(assumed: dict[str, Any], institutions: dict[str, Institution],
     block = assumed["prior_status"]
     for item in block["grades"]:
         record_prior_status(
-            institution=institutions[item["country"]], grade=Grade(item["grade"]),
-            held_on=block["held_on"], note=item["why"], by=by,
+            institution=institutions[item["country"]],
+            grade=Grade(item["grade"]),
+            held_on=block["held_on"],
+            note=item["why"],
+            by=by,
         )
 
 
 def _sessions(history: dict[str, Any], assumed: dict[str, Any], by: Any) -> tuple[Session, Session]:
     data, later = history["sessions"][0], assumed["october_session"]
-    march = create_session(name="SCA session of March 2007 (ICC 19th session)",
-                           starts_on=data["start"], ends_on=data["end"], place=data["place"], by=by)
-    october = create_session(name=later["name"], starts_on=later["start"], ends_on=later["end"],
-                             place=later["place"], dates_confirmed=later["dates_confirmed"], by=by)
+    march = create_session(
+        name="SCA session of March 2007 (ICC 19th session)",
+        starts_on=data["start"],
+        ends_on=data["end"],
+        place=data["place"],
+        by=by,
+    )
+    october = create_session(
+        name=later["name"],
+        starts_on=later["start"],
+        ends_on=later["end"],
+        place=later["place"],
+        dates_confirmed=later["dates_confirmed"],
+        by=by,
+    )
     return march, october
 
 
-def _sca_seats(assumed: dict[str, Any], institutions: dict[str, Institution],
-               sessions: list[Session], sca_user: Any, by: Any) -> None:
+def _sca_seats(
+    assumed: dict[str, Any],
+    institutions: dict[str, Institution],
+    sessions: list[Session],
+    sca_user: Any,
+    by: Any,
+) -> None:
     block = assumed["sca_seats"]
     for item in block["seats"]:
         seat = assign_seat(
-            institution=institutions[item["country"]], body=Body.SCA, role=SeatRole(item["role"]),
-            starts_on=block["term_start"], note=item["why"], by=by,
+            institution=institutions[item["country"]],
+            body=Body.SCA,
+            role=SeatRole(item["role"]),
+            starts_on=block["term_start"],
+            note=item["why"],
+            by=by,
         )
         if item["country"] == "NG":
             add_seat_person(seat=seat, user=sca_user, by=by)
@@ -174,8 +218,13 @@ def _sca_seats(assumed: dict[str, Any], institutions: dict[str, Institution],
             seat_in_session(session=session, seat=seat, by=by)
 
 
-def _prepare_cases(session_data: dict[str, Any], institutions: dict[str, Institution],
-                   march: Session, timeline: dict[str, dt.date], by: Any) -> dict[str, Review]:
+def _prepare_cases(
+    session_data: dict[str, Any],
+    institutions: dict[str, Institution],
+    march: Session,
+    timeline: dict[str, dt.date],
+    by: Any,
+) -> dict[str, Review]:
     reviews: dict[str, Review] = {}
     with clock.as_of(timeline["invited"]):
         for item in session_data["outcomes"]:
@@ -184,11 +233,19 @@ def _prepare_cases(session_data: dict[str, Any], institutions: dict[str, Institu
                 continue  # opened by the SCA at this session, for a later one
             if outcome == "suspended":
                 reviews[country] = open_special_review(
-                    institution=institutions[country], session=march, opened_at=None,
-                    reason=item.get("note", ""), by=by)
+                    institution=institutions[country],
+                    session=march,
+                    opened_at=None,
+                    reason=item.get("note", ""),
+                    by=by,
+                )
             else:
-                reviews[country] = invite(institution=institutions[country], session=march,
-                                          kind=ReviewKind.REACCREDITATION, by=by)
+                reviews[country] = invite(
+                    institution=institutions[country],
+                    session=march,
+                    kind=ReviewKind.REACCREDITATION,
+                    by=by,
+                )
     steps = (
         ("dossier_started", ReviewState.DOSSIER, ""),
         ("dossier_submitted", ReviewState.SUBMITTED, "Dossier received by e-mail."),
@@ -205,37 +262,63 @@ def _prepare_cases(session_data: dict[str, Any], institutions: dict[str, Institu
     return reviews
 
 
-def _bureau(history: dict[str, Any], institutions: dict[str, Institution], user: Any,
-            by: Any) -> None:
+def _bureau(
+    history: dict[str, Any], institutions: dict[str, Institution], user: Any, by: Any
+) -> None:
     for item in history["bureau"]["members"]:
         seat = assign_seat(
-            institution=institutions[item["country"]], body=Body.BUREAU,
-            role=BUREAU_ROLES.get(item["role"], SeatRole.MEMBER), starts_on=clock.today(),
-            note=item["role"], by=by,
+            institution=institutions[item["country"]],
+            body=Body.BUREAU,
+            role=BUREAU_ROLES.get(item["role"], SeatRole.MEMBER),
+            starts_on=clock.today(),
+            note=item["role"],
+            by=by,
         )
         if item["country"] == "CA":
             add_seat_person(seat=seat, user=user, by=by)
 
 
-def _record_outcomes(session_data: dict[str, Any], institutions: dict[str, Institution],
-                     reviews: dict[str, Review], march: Session, october: Session,
-                     by: Any) -> None:
+def _record_outcomes(
+    session_data: dict[str, Any],
+    institutions: dict[str, Institution],
+    reviews: dict[str, Review],
+    march: Session,
+    october: Session,
+    by: Any,
+) -> None:
     agreed_on = march.ends_on
     for item in session_data["outcomes"]:
         country, outcome, note = item["country"], item["outcome"], item.get("note", "")
         if outcome == "special-review":
-            open_special_review(institution=institutions[country], session=october,
-                                opened_at=march, reason=note, by=by)
+            open_special_review(
+                institution=institutions[country],
+                session=october,
+                opened_at=march,
+                reason=note,
+                by=by,
+            )
             continue
         review = reviews[country]
         if outcome == "deferred":
-            record_outcome(review=review, outcome=Outcome.DEFER, agreed_on=agreed_on,
-                           follow_up_session=october, summary=note, by=by)
+            record_outcome(
+                review=review,
+                outcome=Outcome.DEFER,
+                agreed_on=agreed_on,
+                follow_up_session=october,
+                summary=note,
+                by=by,
+            )
             continue
         chosen = Outcome.SUSPEND if outcome == "suspended" else GRADE_OUTCOMES[outcome]
         paragraphs = [Paragraph(text=note[0].upper() + note[1:] + ".")] if note else []
-        record_outcome(review=review, outcome=chosen, agreed_on=agreed_on, summary=note,
-                       paragraphs=paragraphs, by=by)
+        record_outcome(
+            review=review,
+            outcome=chosen,
+            agreed_on=agreed_on,
+            summary=note,
+            paragraphs=paragraphs,
+            by=by,
+        )
         notify(review=review, by=by)
 
 

@@ -1,4 +1,10 @@
-from reviews.models.outcomes import BureauVote, Challenge, Decision, Recommendation, RecommendationParagraph
+from reviews.models.outcomes import (
+    BureauVote,
+    Challenge,
+    Decision,
+    Recommendation,
+    RecommendationParagraph,
+)
 from reviews.models.reviews import Review, ReviewDeadline, ReviewEvent
 from reviews.models.sessions import Session, SessionDeadline
 

@@ -20,13 +20,18 @@ class Recommendation(models.Model):
     session = models.ForeignKey(Session, models.PROTECT, related_name="recommendations")
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
     follow_up_session = models.ForeignKey(
-        Session, models.PROTECT, null=True, blank=True, related_name="+",
+        Session,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("For a deferral or a special review: the session that takes it up."),
     )
     summary = models.TextField(_("summary"), blank=True)
     agreed_on = models.DateField(_("agreed on"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                    null=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True
+    )
     recorded_at = models.DateTimeField()
     # Copied from the rulebook when the Bureau window opens, so a later change of
     # the rule does not change how this recommendation is decided.
@@ -114,11 +119,14 @@ class Decision(models.Model):
     status_record = models.OneToOneField(
         StatusRecord, models.PROTECT, null=True, blank=True, related_name="decision"
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                    blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField()
     took_effect_on = models.DateField(
-        _("took effect on"), null=True, blank=True,
+        _("took effect on"),
+        null=True,
+        blank=True,
         help_text=_("Set by the deadline sweep once the status record is in effect."),
     )
 

@@ -22,15 +22,26 @@ class Review(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ReviewKind.choices)
     session = models.ForeignKey(Session, models.PROTECT, related_name="reviews")
     state = FSMField(
-        _("state"), max_length=30, choices=ReviewState.choices, default=ReviewState.INVITED,
+        _("state"),
+        max_length=30,
+        choices=ReviewState.choices,
+        default=ReviewState.INVITED,
         protected=True,
     )
     continues = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="continuations",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continuations",
         help_text=_("The review this one continues after a deferral."),
     )
     opened_at = models.ForeignKey(
-        Session, models.PROTECT, null=True, blank=True, related_name="opened_reviews",
+        Session,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opened_reviews",
         help_text=_("The session at which the SCA opened this special review."),
     )
     confidential = models.BooleanField(_("confidential"), default=True)
@@ -65,7 +76,11 @@ class ReviewEvent(models.Model):
     review = models.ForeignKey(Review, models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Empty when the rules acted (the deadline sweep)."),
     )
     from_state = models.CharField(max_length=30, choices=ReviewState.choices, blank=True)

@@ -19,11 +19,13 @@ class Session(models.Model):
     place = models.CharField(_("place"), max_length=120, blank=True)
     is_virtual = models.BooleanField(_("virtual"), default=False)
     dates_confirmed = models.BooleanField(
-        _("dates confirmed"), default=True,
+        _("dates confirmed"),
+        default=True,
         help_text=_("Off while only the month of the session is known."),
     )
-    seats = models.ManyToManyField(Seat, blank=True, related_name="sessions",
-                                   verbose_name=_("seats sitting"))
+    seats = models.ManyToManyField(
+        Seat, blank=True, related_name="sessions", verbose_name=_("seats sitting")
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -28,7 +28,9 @@ def bureau_window(review: Review) -> tuple[ReviewDeadline, ReviewDeadline]:
     try:
         return deadlines[RuleKey.BUREAU_WINDOW_OPENS], deadlines[RuleKey.BUREAU_WINDOW]
     except KeyError:
-        raise DomainError(_("This review has not been notified; there is nothing to vote on.")) from None
+        raise DomainError(
+            _("This review has not been notified; there is nothing to vote on.")
+        ) from None
 
 
 @transaction.atomic
@@ -59,9 +61,15 @@ def cast_vote(*, review: Review, seat: Seat, vote: Vote, by: User, reasons: str 
     if vote == Vote.OBJECT and not reasons.strip():
         raise DomainError(_("Give the reasons for the objection."))
     row, _created = BureauVote.objects.update_or_create(
-        recommendation=review.recommendation, seat=seat,
-        defaults={"vote": vote, "reasons": reasons, "cast_by": by, "cast_on": today,
-                  "cast_at": clock.now()},
+        recommendation=review.recommendation,
+        seat=seat,
+        defaults={
+            "vote": vote,
+            "reasons": reasons,
+            "cast_by": by,
+            "cast_on": today,
+            "cast_at": clock.now(),
+        },
     )
     return row
 

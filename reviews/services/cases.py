@@ -26,8 +26,14 @@ def open_review_of(institution: Institution) -> Review | None:
 
 @transaction.atomic
 def invite(
-    *, institution: Institution, session: Session, kind: ReviewKind, by: User | None,
-    continues: Review | None = None, opened_at: Session | None = None, reason: str = "",
+    *,
+    institution: Institution,
+    session: Session,
+    kind: ReviewKind,
+    by: User | None,
+    continues: Review | None = None,
+    opened_at: Session | None = None,
+    reason: str = "",
 ) -> Review:
     """Open a review of ``institution`` for ``session``.
 
@@ -50,8 +56,13 @@ def invite(
         raise DomainError(_("This session is already over; choose a later one."))
     now = clock.now()
     review = Review.objects.create(
-        institution=institution, session=session, kind=kind, continues=continues,
-        opened_at=opened_at, created_at=now, state_changed_at=now,
+        institution=institution,
+        session=session,
+        kind=kind,
+        continues=continues,
+        opened_at=opened_at,
+        created_at=now,
+        state_changed_at=now,
     )
     due = session.deadlines.filter(rule_key=rulebook.RuleKey.DOSSIER_DUE).first()
     if due is not None:
@@ -67,7 +78,11 @@ def invite(
 
 
 def open_special_review(
-    *, institution: Institution, session: Session, opened_at: Session | None, reason: str,
+    *,
+    institution: Institution,
+    session: Session,
+    opened_at: Session | None,
+    reason: str,
     by: User | None,
 ) -> Review:
     """The SCA opens a special review (art. 16.2) to be taken up at ``session``.
@@ -77,6 +92,10 @@ def open_special_review(
     if not reason.strip():
         raise DomainError(_("Say why the special review is opened."))
     return invite(
-        institution=institution, session=session, kind=ReviewKind.SPECIAL_REVIEW,
-        opened_at=opened_at, reason=reason, by=by,
+        institution=institution,
+        session=session,
+        kind=ReviewKind.SPECIAL_REVIEW,
+        opened_at=opened_at,
+        reason=reason,
+        by=by,
     )

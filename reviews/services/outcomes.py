@@ -42,9 +42,7 @@ class OutcomeResult:
 
 def _add_paragraphs(recommendation: Recommendation, paragraphs: list[Paragraph]) -> None:
     principles = {p.key: p for p in Principle.objects.all()}
-    observations = {
-        o.number: o for o in GeneralObservation.objects.filter(version=GO_VERSION)
-    }
+    observations = {o.number: o for o in GeneralObservation.objects.filter(version=GO_VERSION)}
     for number, paragraph in enumerate(paragraphs, start=1):
         unknown = [k for k in paragraph.principles if k not in principles] + [
             n for n in paragraph.observations if n not in observations
@@ -63,8 +61,13 @@ def _add_paragraphs(recommendation: Recommendation, paragraphs: list[Paragraph])
 
 @transaction.atomic
 def record_outcome(
-    *, review: Review, outcome: Outcome, agreed_on: dt.date, by: User | None,
-    paragraphs: list[Paragraph] | None = None, summary: str = "",
+    *,
+    review: Review,
+    outcome: Outcome,
+    agreed_on: dt.date,
+    by: User | None,
+    paragraphs: list[Paragraph] | None = None,
+    summary: str = "",
     follow_up_session: Session | None = None,
 ) -> OutcomeResult:
     """Record what the SCA agreed on ``review`` at its session.
@@ -77,8 +80,11 @@ def record_outcome(
     require_secretariat(by)
     if review.state != ReviewState.AT_SESSION:
         raise DomainError(
-            _("The SCA's outcome is recorded for a review considered at the session; this one "
-              "is “%(state)s”.") % {"state": ReviewState(review.state).label}
+            _(
+                "The SCA's outcome is recorded for a review considered at the session; this one "
+                "is “%(state)s”."
+            )
+            % {"state": ReviewState(review.state).label}
         )
     if outcome in UNCHALLENGEABLE:
         if follow_up_session is None:
@@ -88,8 +94,13 @@ def record_outcome(
     elif follow_up_session is not None:
         raise DomainError(_("Only a deferral or a special review names a follow-up session."))
     recommendation = Recommendation.objects.create(
-        review=review, session=review.session, outcome=outcome, summary=summary,
-        follow_up_session=follow_up_session, agreed_on=agreed_on, recorded_by=by,
+        review=review,
+        session=review.session,
+        outcome=outcome,
+        summary=summary,
+        follow_up_session=follow_up_session,
+        agreed_on=agreed_on,
+        recorded_by=by,
         recorded_at=clock.now(),
     )
     _add_paragraphs(recommendation, paragraphs or [])
@@ -98,8 +109,11 @@ def record_outcome(
         assert follow_up_session is not None
         transition(review, to=ReviewState.DEFERRED, by=by, reason=summary)
         follow_up = invite(
-            institution=review.institution, session=follow_up_session,
-            kind=ReviewKind.AFTER_DEFERRAL, continues=review, by=by,
+            institution=review.institution,
+            session=follow_up_session,
+            kind=ReviewKind.AFTER_DEFERRAL,
+            continues=review,
+            by=by,
             reason=_("Deferred from %(session)s.") % {"session": review.session},
         )
         _set_lapse_deadline(follow_up, deferred=review, deferred_on=agreed_on)
@@ -107,8 +121,12 @@ def record_outcome(
         assert follow_up_session is not None
         transition(review, to=ReviewState.SPECIAL_REVIEW_OPENED, by=by, reason=summary)
         follow_up = invite(
-            institution=review.institution, session=follow_up_session,
-            kind=ReviewKind.SPECIAL_REVIEW, opened_at=review.session, by=by, reason=summary,
+            institution=review.institution,
+            session=follow_up_session,
+            kind=ReviewKind.SPECIAL_REVIEW,
+            opened_at=review.session,
+            by=by,
+            reason=summary,
         )
     else:
         transition(review, to=ReviewState.RECOMMENDED, by=by, reason=summary)
@@ -151,12 +169,17 @@ def notify(*, review: Review, by: User | None, notified_on: dt.date | None = Non
     if not result.changed:
         return review
     now = clock.now()
-    challenge = rulebook.compute(RuleKey.CHALLENGE_WINDOW, anchor_on=day,
-                                 anchor_label=_("notified"))
-    opens = rulebook.compute(RuleKey.BUREAU_WINDOW_OPENS, anchor_on=challenge.due_on,
-                             anchor_label=_("challenge window closes"))
-    closes = rulebook.compute(RuleKey.BUREAU_WINDOW, anchor_on=opens.due_on,
-                              anchor_label=_("Bureau window opens"))
+    challenge = rulebook.compute(
+        RuleKey.CHALLENGE_WINDOW, anchor_on=day, anchor_label=_("notified")
+    )
+    opens = rulebook.compute(
+        RuleKey.BUREAU_WINDOW_OPENS,
+        anchor_on=challenge.due_on,
+        anchor_label=_("challenge window closes"),
+    )
+    closes = rulebook.compute(
+        RuleKey.BUREAU_WINDOW, anchor_on=opens.due_on, anchor_label=_("Bureau window opens")
+    )
     for deadline in (challenge, opens, closes):
         ReviewDeadline.objects.create(review=review, set_at=now, **deadline.as_fields())
     return review

@@ -35,8 +35,15 @@ SESSION_RULES = (
 
 @transaction.atomic
 def create_session(
-    *, name: str, starts_on: dt.date, ends_on: dt.date, number: int | None = None,
-    place: str = "", is_virtual: bool = False, dates_confirmed: bool = True, by: User | None,
+    *,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    number: int | None = None,
+    place: str = "",
+    is_virtual: bool = False,
+    dates_confirmed: bool = True,
+    by: User | None,
 ) -> Session:
     """Plan a session. Effects: the session row and its deadlines from the rulebook."""
     require_secretariat(by)
@@ -45,8 +52,13 @@ def create_session(
     if number is not None and Session.objects.filter(number=number).exists():
         raise DomainError(_("Session %(number)s already exists.") % {"number": number})
     session = Session.objects.create(
-        name=name, number=number, starts_on=starts_on, ends_on=ends_on, place=place,
-        is_virtual=is_virtual, dates_confirmed=dates_confirmed,
+        name=name,
+        number=number,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        place=place,
+        is_virtual=is_virtual,
+        dates_confirmed=dates_confirmed,
     )
     now = clock.now()
     for key in SESSION_RULES:

@@ -7,9 +7,11 @@ only cases still waiting for it, so running it twice for a day does nothing more
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accreditation import rulebook
@@ -40,7 +42,7 @@ def _due(review: Review, key: str) -> dt.date:
     return review.deadlines.get(rule_key=key).due_on
 
 
-def _waiting(state: ReviewState, key: str, as_of: dt.date):  # type: ignore[no-untyped-def]
+def _waiting(state: ReviewState, key: str, as_of: dt.date) -> QuerySet[Review]:
     """Reviews in ``state`` whose deadline ``key`` ended before ``as_of``."""
     return (
         Review.objects.filter(state=state, deadlines__rule_key=key, deadlines__due_on__lt=as_of)
@@ -49,36 +51,62 @@ def _waiting(state: ReviewState, key: str, as_of: dt.date):  # type: ignore[no-u
     )
 
 
+def _each(
+    report: SweepReport, reviews: QuerySet[Review], step: Callable[[Review], None]
+) -> None:
+    """Apply ``step`` to each review in its own transaction; a conflict skips only that one."""
+    for review in reviews:
+        try:
+            with transaction.atomic():
+                step(review)
+        except Conflict as error:  # a person or another sweep acted first
+            report.conflicts.append(f"{review.institution.short_name}: {error}")
+
+
 def close_challenge_windows(report: SweepReport) -> None:
-    for review in _waiting(ReviewState.NOTIFIED, RuleKey.CHALLENGE_WINDOW, report.as_of):
-        with transaction.atomic():
-            recommendation = review.recommendation
-            recommendation.referral_min_objectors = rulebook.threshold(
-                RuleKey.REFERRAL_MIN_OBJECTORS)
-            recommendation.referral_min_regions = rulebook.threshold(RuleKey.REFERRAL_MIN_REGIONS)
-            recommendation.save(update_fields=["referral_min_objectors", "referral_min_regions"])
-            closed = _due(review, RuleKey.CHALLENGE_WINDOW)
-            transition(review, to=ReviewState.BUREAU, by=None,
-                       reason=_("Challenge window closed on %(day)s.") % {"day": closed})
-        report.did(f"{review.institution.short_name}: challenge window closed on {closed}; "
-                   f"the recommendation is before the Bureau")
+    def close(review: Review) -> None:
+        # The thresholds in force when the Bureau receives the case decide it.
+        recommendation = review.recommendation
+        recommendation.referral_min_objectors = rulebook.threshold(RuleKey.REFERRAL_MIN_OBJECTORS)
+        recommendation.referral_min_regions = rulebook.threshold(RuleKey.REFERRAL_MIN_REGIONS)
+        recommendation.save(update_fields=["referral_min_objectors", "referral_min_regions"])
+        closed = _due(review, RuleKey.CHALLENGE_WINDOW)
+        transition(
+            review,
+            to=ReviewState.BUREAU,
+            by=None,
+            reason=_("Challenge window closed on %(day)s.") % {"day": closed},
+        )
+        report.did(
+            f"{review.institution.short_name}: challenge window closed on {closed}; "
+            f"the recommendation is before the Bureau"
+        )
+
+    _each(report, _waiting(ReviewState.NOTIFIED, RuleKey.CHALLENGE_WINDOW, report.as_of), close)
 
 
 def apply_bureau_rule(report: SweepReport) -> None:
-    for review in _waiting(ReviewState.BUREAU, RuleKey.BUREAU_WINDOW, report.as_of):
+    def decide(review: Review) -> None:
         closed = _due(review, RuleKey.BUREAU_WINDOW)
-        with transaction.atomic():
-            count = tally(review, until=closed)
-            if count.refers:
-                why = _("%(n)s Bureau members from %(r)s regions objected by %(day)s.") % {
-                    "n": count.objectors, "r": len(count.regions), "day": closed}
-                transition(review, to=ReviewState.REFERRED, by=None, reason=why)
-                report.did(f"{review.institution.short_name}: referred to a Bureau meeting ({why})")
-            else:
-                decision = deem_adopted(review=review, decided_on=closed)
-                report.did(f"{review.institution.short_name}: deemed adopted on {closed} "
-                           f"({decision.get_outcome_display()}, effective "
-                           f"{decision.status_record.effective_on if decision.status_record else closed})")
+        count = tally(review, until=closed)
+        if count.refers:
+            why = _("%(n)s Bureau members from %(r)s regions objected by %(day)s.") % {
+                "n": count.objectors,
+                "r": len(count.regions),
+                "day": closed,
+            }
+            transition(review, to=ReviewState.REFERRED, by=None, reason=why)
+            report.did(f"{review.institution.short_name}: referred to a Bureau meeting ({why})")
+            return
+        decision = deem_adopted(review=review, decided_on=closed)
+        assert decision.status_record is not None
+        report.did(
+            f"{review.institution.short_name}: deemed adopted on {closed} "
+            f"({decision.get_outcome_display()}, effective "
+            f"{decision.status_record.effective_on})"
+        )
+
+    _each(report, _waiting(ReviewState.BUREAU, RuleKey.BUREAU_WINDOW, report.as_of), decide)
 
 
 def note_effective_decisions(report: SweepReport) -> None:
@@ -89,26 +117,34 @@ def note_effective_decisions(report: SweepReport) -> None:
         assert decision.status_record is not None
         effective = decision.status_record.effective_on
         updated = Decision.objects.filter(pk=decision.pk, took_effect_on__isnull=True).update(
-            took_effect_on=effective)
+            took_effect_on=effective
+        )
         if updated:
-            report.did(f"{decision.review.institution.short_name}: "
-                       f"{decision.get_outcome_display()} in effect since {effective}")
+            report.did(
+                f"{decision.review.institution.short_name}: "
+                f"{decision.get_outcome_display()} in effect since {effective}"
+            )
 
 
 def lapse_overdue(report: SweepReport) -> None:
+    def lapse(review: Review) -> None:
+        due = _due(review, RuleKey.LAPSE_AFTER_DEFERRAL)
+        why = _("What re-accreditation needs was not provided by %(day)s.") % {"day": due}
+        transition(review, to=ReviewState.LAPSED, by=None, reason=why)
+        if status_on(review.institution_id, due).is_accredited:
+            record_decision(
+                institution=review.institution,
+                event=StatusEvent.LAPSE,
+                decided_on=due,
+                basis=KIND_BASIS[review.kind],
+                reference=_("Statute art. 20"),
+                review_ref=review.pk,
+                by=None,
+            )
+        report.did(f"{review.institution.short_name}: accreditation lapsed on {due}")
+
     for state in (ReviewState.INVITED, ReviewState.DOSSIER):
-        for review in _waiting(state, RuleKey.LAPSE_AFTER_DEFERRAL, report.as_of):
-            due = _due(review, RuleKey.LAPSE_AFTER_DEFERRAL)
-            with transaction.atomic():
-                why = _("What re-accreditation needs was not provided by %(day)s.") % {"day": due}
-                transition(review, to=ReviewState.LAPSED, by=None, reason=why)
-                if status_on(review.institution_id, due).is_accredited:
-                    record_decision(
-                        institution=review.institution, event=StatusEvent.LAPSE,
-                        decided_on=due, basis=KIND_BASIS[review.kind],
-                        reference=_("Statute art. 20"), review_ref=review.pk, by=None,
-                    )
-            report.did(f"{review.institution.short_name}: accreditation lapsed on {due}")
+        _each(report, _waiting(state, RuleKey.LAPSE_AFTER_DEFERRAL, report.as_of), lapse)
 
 
 STEPS = (close_challenge_windows, apply_bureau_rule, note_effective_decisions, lapse_overdue)
@@ -120,8 +156,5 @@ def process_deadlines(*, as_of: dt.date | None = None) -> SweepReport:
     report = SweepReport(as_of=day)
     with clock.as_of(day):
         for step in STEPS:
-            try:
-                step(report)
-            except Conflict as error:  # another sweep or a person acted first
-                report.conflicts.append(str(error))
+            step(report)
     return report

@@ -29,7 +29,11 @@ class TransitionResult:
 
 
 def transition(
-    review: Review, *, to: ReviewState, by: User | None, reason: str = "",
+    review: Review,
+    *,
+    to: ReviewState,
+    by: User | None,
+    reason: str = "",
     after_commit: Callable[[ReviewEvent], None] | None = None,
 ) -> TransitionResult:
     """Move ``review`` to ``to`` as ``by`` (None: the rules themselves).
@@ -48,28 +52,35 @@ def transition(
             % {"source": ReviewState(review.state).label, "target": ReviewState(to).label}
         )
     if not may_transition(by, step, review):
-        raise NotPermitted(
-            _("You may not “%(label)s” for this review.") % {"label": step.label}
-        )
+        raise NotPermitted(_("You may not “%(label)s” for this review.") % {"label": step.label})
     if step.condition is not None and not step.condition(review):
         raise DomainError(str(step.condition_message))
     source = review.state
-    with transaction.atomic():
-        review.move_to(to)
-        review.state_changed_at = clock.now()
-        try:
+    try:
+        with transaction.atomic():
+            review.move_to(to)
+            review.state_changed_at = clock.now()
             review.save(update_fields=["state", "state_changed_at"])
-        except ConcurrentTransition:
-            raise Conflict(
-                _("Someone else changed this review first. Reload the page to see its state.")
-            ) from None
-        event = ReviewEvent.objects.create(
-            review=review, at=review.state_changed_at, by=by, from_state=source,
-            to_state=to, reason=reason,
-        )
-        _schedule_mail(event)
-        if after_commit is not None:
-            transaction.on_commit(lambda: after_commit(event))
+            event = ReviewEvent.objects.create(
+                review=review,
+                at=review.state_changed_at,
+                by=by,
+                from_state=source,
+                to_state=to,
+                reason=reason,
+            )
+            _schedule_mail(event)
+            if after_commit is not None:
+                transaction.on_commit(lambda: after_commit(event))
+    except ConcurrentTransition:
+        review.refresh_from_db(fields=["state", "state_changed_at"])
+        raise Conflict(
+            _(
+                "Someone else changed this review first: it is now “%(state)s”. "
+                "Look at it again before you act."
+            )
+            % {"state": ReviewState(review.state).label}
+        ) from None
     return TransitionResult(review=review, changed=True, event=event)
 
 

@@ -21,5 +21,7 @@ class Command(BaseCommand):
             for username, password in result.passwords.items():
                 self.stdout.write(f"  {username:<15} {password}")
         else:
-            self.stdout.write("Demonstration users were created without printing passwords; "
-                              "set them with manage.py changepassword.")
+            self.stdout.write(
+                "Demonstration users were created without printing passwords; "
+                "set them with manage.py changepassword."
+            )

@@ -16,8 +16,12 @@ class Command(BaseCommand):
     help = "Apply the rules whose day has come: close windows, refer or adopt, lapse."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-of", type=str, default=None,
-                            help="Replay the sweep as of this day (YYYY-MM-DD); today by default.")
+        parser.add_argument(
+            "--as-of",
+            type=str,
+            default=None,
+            help="Replay the sweep as of this day (YYYY-MM-DD); today by default.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         as_of = iso_date(str(options["as_of"])) if options["as_of"] else None
@@ -26,5 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"- {line}")
         for line in report.conflicts:
             self.stderr.write(f"! {line}")
-        self.stdout.write(f"Deadline sweep as of {report.as_of}: {len(report.actions)} "
-                          f"change(s), {len(report.conflicts)} conflict(s).")
+        self.stdout.write(
+            f"Deadline sweep as of {report.as_of}: {len(report.actions)} "
+            f"change(s), {len(report.conflicts)} conflict(s)."
+        )
