@@ -92,7 +92,6 @@ def record_prior_status(
     grade: Grade,
     held_on: dt.date,
     note: str,
-    suspended: bool = False,
     by: User | None,
 ) -> StatusRecord:
     """Record a grade the institution held before the portal's records begin.

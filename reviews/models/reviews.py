@@ -49,7 +49,7 @@ class Review(ConcurrentTransitionMixin, models.Model):
     state_changed_at = models.DateTimeField(_("state changed at"))
 
     class Meta:
-        ordering = ["session", "institution__region", "institution__country"]
+        ordering = ["pk"]
         indexes = [models.Index(fields=["state", "session"])]
 
     def __str__(self) -> str:
