@@ -1,4 +1,16 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
+
+from accreditation import views
 
 app_name = "accreditation"
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("status-chart/", views.chart, name="chart"),
+    path("status-chart.csv", views.chart_csv, name="chart_csv"),
+]
+
+# The public register of institutions, under the "institutions" namespace (see
+# nhri_portal/urls.py): it shows status, so it is served from here.
+institution_urlpatterns: list[URLPattern | URLResolver] = [
+    path("institutions/", views.directory, name="directory"),
+    path("institutions/<int:pk>/", views.detail, name="detail"),
+]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -25,10 +25,28 @@ def ensure_role_groups() -> dict[Role, Group]:
 
 
 def give_role(*, user: User, role: Role, by: User | None) -> None:
+    """Effects: the user joins the role's group; the secretariat also reaches the admin."""
     require_secretariat(by)
     group, _created = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
+    if role == Role.SECRETARIAT and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     user.__dict__.pop("_nhri_roles", None)
+
+
+# Object permissions are granted per object by the services, never to a whole group.
+_OBJECT_PERMISSIONS = ("act_for_institution", "sit_in_session")
+
+
+def sync_role_permissions() -> None:
+    """Give the secretariat's group the model permissions of the product's apps; the admin
+    classes narrow them further (state fields read-only, history view-only)."""
+    group, _created = Group.objects.get_or_create(name=Role.SECRETARIAT.value)
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=["institutions", "accreditation", "reviews"]
+    ).exclude(codename__in=_OBJECT_PERMISSIONS)
+    group.permissions.add(*permissions)
 
 
 def create_user(

@@ -14,6 +14,13 @@ def _mail_in_memory(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    """Pages are tested without the second-factor gate; tests/nhri_portal/test_mfa.py
+    tests the gate itself."""
+    settings.NHRI_REQUIRE_MFA = False
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty the tables after each test, data migrations included;
     put back what the migrations load (rulebook, catalogue, role groups)."""

@@ -147,6 +147,8 @@ class Cast:
             region=region(RegionCode.AMERICAS),
         )
         self.session = session()
+        self.focal_point = focal_point(self.home, "focal")
+        self.other_focal_point = focal_point(self.other, "other-focal")
         self.review = open_review(self.home, self.session)
         self.secretariat = secretariat()
         self.sca_member = UserFactory(username="sca")
@@ -155,8 +157,6 @@ class Cast:
         sca_seat(self.home, [self.session], person=self.recused_sca_member)
         self.bureau_member = UserFactory(username="bureau")
         bureau_seat(self.bureau_home, person=self.bureau_member)
-        self.focal_point = focal_point(self.home, "focal")
-        self.other_focal_point = focal_point(self.other, "other-focal")
         self.observer = UserFactory(username="observer")
         add_observer(region=region(RegionCode.AFRICA), user=self.observer, by=None)
 
@@ -176,14 +176,15 @@ class Cast:
 def refer(review: Review) -> Review:
     """Four Bureau members from two regions object; the sweep refers the case."""
     from reviews.enums import Vote
-    from reviews.services.bureau import cast_vote, bureau_window
+    from reviews.services.bureau import bureau_window, cast_vote
     from reviews.services.sweep import process_deadlines
 
     opens, closes = bureau_window(review)
     process_deadlines(as_of=opens.due_on + dt.timedelta(days=1))
     review.refresh_from_db()
-    for n, code in enumerate([RegionCode.AFRICA, RegionCode.AFRICA, RegionCode.EUROPE,
-                              RegionCode.EUROPE]):
+    for n, code in enumerate(
+        [RegionCode.AFRICA, RegionCode.AFRICA, RegionCode.EUROPE, RegionCode.EUROPE]
+    ):
         person = UserFactory(username=f"objector-{n}")
         seat = bureau_seat(InstitutionFactory(region=region(code)), person=person)
         with clock.as_of(opens.due_on + dt.timedelta(days=1)):

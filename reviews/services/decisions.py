@@ -39,7 +39,7 @@ def _finalise(
 ) -> Decision:
     event, grade = OUTCOME_STATUS[outcome]
     session = review.session
-    reference = _("SCA %(session)s, %(route)s") % {
+    reference = _("%(session)s, %(route)s") % {
         "session": session.name,
         "route": DecisionRoute(route).label,
     }

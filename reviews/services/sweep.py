@@ -51,9 +51,7 @@ def _waiting(state: ReviewState, key: str, as_of: dt.date) -> QuerySet[Review]:
     )
 
 
-def _each(
-    report: SweepReport, reviews: QuerySet[Review], step: Callable[[Review], None]
-) -> None:
+def _each(report: SweepReport, reviews: QuerySet[Review], step: Callable[[Review], None]) -> None:
     """Apply ``step`` to each review in its own transaction; a conflict skips only that one."""
     for review in reviews:
         try:

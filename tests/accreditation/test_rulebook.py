@@ -9,9 +9,9 @@ from accreditation.enums import Direction, RuleUnit
 from accreditation.models import Rule
 from accreditation.rulebook import RuleKey
 from nhri_portal import clock
+from nhri_portal.errors import DomainError
 from reviews.enums import ReviewState
 from reviews.services.challenges import lodge_challenge
-from nhri_portal.errors import DomainError
 from tests import procedure
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +64,9 @@ def test_a_challenge_is_accepted_on_day_28_and_refused_on_day_29(cast):
         lodge_challenge(review=review, reasons="Late.", by=cast.focal_point)
     assert "closed on 2030-04-17" in str(refused.value)
     with clock.as_of(notified_on + dt.timedelta(days=28)):
-        challenge = lodge_challenge(review=review, reasons="The SCA misread our law.",
-                                    by=cast.focal_point)
+        challenge = lodge_challenge(
+            review=review, reasons="The SCA misread our law.", by=cast.focal_point
+        )
     assert challenge.lodged_on == dt.date(2030, 4, 17)
     assert review.state == ReviewState.NOTIFIED
 
@@ -79,7 +80,7 @@ def test_session_deadlines_count_back_from_the_first_day():
     assert objection.due_on == dt.date(2024, 2, 19)
     assert objection.explain().startswith(
         "Institution's objection to an SCA member for conflict of interest 2024-02-19 = "
-        "s 2024-03-11 − 21 calendar days"
+        "s 2024-03-11 − 21 calendar days"  # noqa: RUF001 (the true minus sign)
     )
 
 
@@ -95,8 +96,9 @@ def test_an_edited_rule_applies_to_new_deadlines_and_leaves_set_ones_alone(cast)
     kept = review.deadlines.get(rule_key=RuleKey.CHALLENGE_WINDOW)
     assert kept.due_on == dt.date(2030, 4, 17)
     assert "+ 28 calendar days" in kept.explain()
-    fresh = rulebook.compute(RuleKey.CHALLENGE_WINDOW, anchor_on=dt.date(2030, 3, 20),
-                             anchor_label="notified")
+    fresh = rulebook.compute(
+        RuleKey.CHALLENGE_WINDOW, anchor_on=dt.date(2030, 3, 20), anchor_label="notified"
+    )
     assert fresh.due_on == dt.date(2030, 4, 29)
 
 

@@ -15,8 +15,14 @@ D = dt.date(2030, 5, 10)
 
 
 def decide(institution, event=StatusEvent.GRADE, grade=Grade.NONE, on=D):
-    return record_decision(institution=institution, event=event, grade=grade, decided_on=on,
-                           basis=StatusBasis.REACCREDITATION, by=None)
+    return record_decision(
+        institution=institution,
+        event=event,
+        grade=grade,
+        decided_on=on,
+        basis=StatusBasis.REACCREDITATION,
+        by=None,
+    )
 
 
 def accredited(grade=Grade.A, held_on=dt.date(2020, 1, 1)):
@@ -78,14 +84,18 @@ def test_a_lapse_ends_the_accreditation_at_once():
     decide(institution, event=StatusEvent.LAPSE)
     status = status_on(institution.pk, D)
     assert (status.grade, status.ended_by, status.is_accredited) == (
-        Grade.NONE, StatusEvent.LAPSE, False)
+        Grade.NONE,
+        StatusEvent.LAPSE,
+        False,
+    )
     assert status_on(institution.pk, D - dt.timedelta(days=1)).grade == Grade.B
 
 
 def test_a_successor_institution_starts_with_no_status():
     old = accredited(Grade.A)
-    new = register_institution(name="New Commission", country=old.country, region=old.region,
-                               predecessor=old, by=None)
+    new = register_institution(
+        name="New Commission", country=old.country, region=old.region, predecessor=old, by=None
+    )
     status = status_on(new.pk, D)
     assert status.grade == Grade.NONE
     assert not status.has_records
@@ -98,7 +108,9 @@ def test_the_next_reaccreditation_is_five_years_after_the_decision():
     due = status_on(institution.pk, D).next_reaccreditation
     assert due is not None
     assert due.due_on == dt.date(2035, 5, 10)
-    assert due.explain().startswith("Next re-accreditation due 2035-05-10 = grade decided 2030-05-10 + 5 years")
+    assert due.explain().startswith(
+        "Next re-accreditation due 2035-05-10 = grade decided 2030-05-10 + 5 years"
+    )
 
 
 def test_no_reaccreditation_date_without_a_grade():
@@ -113,8 +125,11 @@ def test_status_of_many_institutions_matches_one_by_one():
         many = statuses_on([a.pk, b.pk, c.pk], day)
         for institution in (a, b, c):
             single = status_on(institution.pk, day)
-            assert (many[institution.pk].grade, many[institution.pk].suspended,
-                    many[institution.pk].pending) == (single.grade, single.suspended, single.pending)
+            assert (
+                many[institution.pk].grade,
+                many[institution.pk].suspended,
+                many[institution.pk].pending,
+            ) == (single.grade, single.suspended, single.pending)
 
 
 def test_status_records_are_append_only():
@@ -127,8 +142,14 @@ def test_status_records_are_append_only():
 def test_only_the_secretariat_or_the_rules_record_a_decision():
     institution = accredited()
     with pytest.raises(NotPermitted):
-        record_decision(institution=institution, event=StatusEvent.GRADE, grade=Grade.B,
-                        decided_on=D, basis=StatusBasis.INITIAL, by=UserFactory())
+        record_decision(
+            institution=institution,
+            event=StatusEvent.GRADE,
+            grade=Grade.B,
+            decided_on=D,
+            basis=StatusBasis.INITIAL,
+            by=UserFactory(),
+        )
     with pytest.raises(DomainError, match="must name the grade"):
         decide(institution, grade=Grade.NONE)
     assert institution.status_records.count() == 1

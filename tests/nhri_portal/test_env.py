@@ -29,11 +29,18 @@ def test_a_postgres_url_becomes_a_database_entry():
     entry = database_from_url("postgres://nhri:s%40cret@db.internal:6543/portal?sslmode=require")
     assert entry["ENGINE"] == "django.db.backends.postgresql"
     assert (entry["NAME"], entry["USER"], entry["PASSWORD"], entry["HOST"], entry["PORT"]) == (
-        "portal", "nhri", "s@cret", "db.internal", "6543")
+        "portal",
+        "nhri",
+        "s@cret",
+        "db.internal",
+        "6543",
+    )
     assert entry["OPTIONS"] == {"sslmode": "require"}
 
 
-@pytest.mark.parametrize("url", ["mysql://db/portal", "postgres://db:port/portal", "postgres://db/"])
+@pytest.mark.parametrize(
+    "url", ["mysql://db/portal", "postgres://db:port/portal", "postgres://db/"]
+)
 def test_a_malformed_database_url_is_refused(url):
     with pytest.raises(ConfigError, match="DATABASE_URL"):
         database_from_url(url)
@@ -47,13 +54,23 @@ def test_a_redis_url_must_be_one():
 
 
 def _settings_process(**env):
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="nhri_portal.settings")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         "print(settings.CELERY_TASK_ALWAYS_EAGER, settings.DATABASES['default']['ENGINE'])"],
-        capture_output=True, text=True, env=clean, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;"
+            "print(settings.CELERY_TASK_ALWAYS_EAGER, settings.DATABASES['default']['ENGINE'])",
+        ],
+        capture_output=True,
+        text=True,
+        env=clean,
+        check=False,
     )
 
 
@@ -69,8 +86,9 @@ def test_the_embedded_default_is_sqlite_with_tasks_run_in_process():
 
 
 def test_with_redis_tasks_go_to_the_broker():
-    result = _settings_process(SECRET_KEY="k", REDIS_URL="redis://127.0.0.1:6379/9",
-                               DATABASE_URL="postgres://127.0.0.1/x")
+    result = _settings_process(
+        SECRET_KEY="k", REDIS_URL="redis://127.0.0.1:6379/9", DATABASE_URL="postgres://127.0.0.1/x"
+    )
     assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
 
 

@@ -49,8 +49,9 @@ def sweep_after_window(review):
 
 
 def test_four_objections_from_two_regions_refer_the_case(review):
-    object_with(review, members(RegionCode.AFRICA, RegionCode.AFRICA, RegionCode.EUROPE,
-                                RegionCode.EUROPE))
+    object_with(
+        review, members(RegionCode.AFRICA, RegionCode.AFRICA, RegionCode.EUROPE, RegionCode.EUROPE)
+    )
     assert sweep_after_window(review).state == ReviewState.REFERRED
     assert not hasattr(review, "decision")
     event = review.events.get(to_state=ReviewState.REFERRED)
@@ -75,7 +76,10 @@ def test_an_objection_after_the_window_is_refused_and_does_not_count(review):
     seats = members(RegionCode.AFRICA, RegionCode.AFRICA, RegionCode.EUROPE, RegionCode.EUROPE)
     object_with(review, seats[:3])
     late_seat, late_person = seats[3]
-    with clock.as_of(CLOSES + dt.timedelta(days=1)), pytest.raises(DomainError, match="closed on 2030-05-07"):
+    with (
+        clock.as_of(CLOSES + dt.timedelta(days=1)),
+        pytest.raises(DomainError, match="closed on 2030-05-07"),
+    ):
         cast_vote(review=review, seat=late_seat, vote=Vote.OBJECT, reasons="Late.", by=late_person)
     assert sweep_after_window(review).state == ReviewState.DECIDED
 
@@ -89,7 +93,10 @@ def test_an_objection_on_the_last_day_counts(review):
 
 def test_a_vote_before_the_window_opens_is_refused(review):
     [(seat, person)] = members(RegionCode.EUROPE)
-    with clock.as_of(OPENS - dt.timedelta(days=1)), pytest.raises(DomainError, match="opens on 2030-04-17"):
+    with (
+        clock.as_of(OPENS - dt.timedelta(days=1)),
+        pytest.raises(DomainError, match="opens on 2030-04-17"),
+    ):
         cast_vote(review=review, seat=seat, vote=Vote.APPROVE, by=person)
 
 
@@ -138,12 +145,16 @@ def test_the_thresholds_in_force_when_the_window_opened_decide(review):
 def test_a_deemed_adoption_writes_the_status(cast):
     from accreditation.services import record_prior_status
 
-    record_prior_status(institution=cast.home, grade=Grade.A, held_on=dt.date(2020, 1, 1),
-                        note="", by=None)
+    record_prior_status(
+        institution=cast.home, grade=Grade.A, held_on=dt.date(2020, 1, 1), note="", by=None
+    )
     review = procedure.notified(cast.review, on=NOTIFIED, outcome=Outcome.ACCREDIT_B)
     sweep_after_window(review)
     record = review.decision.status_record
     assert (record.grade, record.decided_on, record.effective_on) == (
-        Grade.B, CLOSES, CLOSES + dt.timedelta(days=365))
+        Grade.B,
+        CLOSES,
+        CLOSES + dt.timedelta(days=365),
+    )
     assert status_on(cast.home.pk, CLOSES + dt.timedelta(days=364)).grade == Grade.A
     assert status_on(cast.home.pk, CLOSES + dt.timedelta(days=365)).grade == Grade.B

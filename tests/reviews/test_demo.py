@@ -1,6 +1,7 @@
 """The demonstration data reproduces the SCA session of March 2007 as recorded."""
 
 import datetime as dt
+import itertools
 from collections import Counter
 from io import StringIO
 
@@ -87,13 +88,19 @@ def test_the_chart_of_31_july_2007_counts_the_record_by_region(demo):
         for pk, status in statuses.items()
         if status.has_records
     )
-    assert counts == Counter({
-        ("africa", "A"): 2, ("africa", "B"): 1,                      # MW, NG; BF
-        ("americas", "A"): 4, ("americas", "C"): 1,                  # BO, PE, CA, MX; PR
-        ("asia-pacific", "A"): 5, ("asia-pacific", "B"): 1,          # ID, NP, LK, KR, IN; JO
-        ("asia-pacific", "suspended"): 1,                            # FJ
-        ("europe", "A"): 2, ("europe", "C"): 1,                      # DK, IE; RO
-    })
+    assert counts == Counter(
+        {
+            ("africa", "A"): 2,
+            ("africa", "B"): 1,  # MW, NG; BF
+            ("americas", "A"): 4,
+            ("americas", "C"): 1,  # BO, PE, CA, MX; PR
+            ("asia-pacific", "A"): 5,
+            ("asia-pacific", "B"): 1,  # ID, NP, LK, KR, IN; JO
+            ("asia-pacific", "suspended"): 1,  # FJ
+            ("europe", "A"): 2,
+            ("europe", "C"): 1,  # DK, IE; RO
+        }
+    )
     by_country = {institutions[pk].country.code: s for pk, s in statuses.items()}
     for country, item in OUTCOMES.items():
         if item.get("kind") == "re-accreditation":
@@ -103,13 +110,17 @@ def test_the_chart_of_31_july_2007_counts_the_record_by_region(demo):
 
 def test_the_sweep_to_the_end_of_2007_runs_cleanly_and_changes_no_status(demo):
     day = dt.date(2007, 7, 31)
-    before = {pk: s.chart_column for pk, s in statuses_on(
-        Institution.objects.values_list("pk", flat=True), day).items()}
+    before = {
+        pk: s.chart_column
+        for pk, s in statuses_on(Institution.objects.values_list("pk", flat=True), day).items()
+    }
     out = StringIO()
     call_command("process_deadlines", "--as-of", "2007-12-31", stdout=out)
     assert "0 conflict(s)" in out.getvalue()
-    after = {pk: s.chart_column for pk, s in statuses_on(
-        Institution.objects.values_list("pk", flat=True), day).items()}
+    after = {
+        pk: s.chart_column
+        for pk, s in statuses_on(Institution.objects.values_list("pk", flat=True), day).items()
+    }
     assert after == before
 
 
@@ -118,7 +129,7 @@ def test_every_case_was_built_through_the_services(demo):
         events = list(review.events.order_by("at", "pk"))
         assert events[0].from_state == "" and events[0].to_state == ReviewState.INVITED
         assert events[-1].to_state == review.state
-        for earlier, later in zip(events, events[1:], strict=False):
+        for earlier, later in itertools.pairwise(events):
             assert later.from_state == earlier.to_state
 
 

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def seen_by(cast, review):
-    return {name for name, user in cast.members().items()
-            if user is not None and visible_reviews(user).filter(pk=review.pk).exists()}
+    return {
+        name
+        for name, user in cast.members().items()
+        if user is not None and visible_reviews(user).filter(pk=review.pk).exists()
+    }
 
 
 def test_before_the_bureau_stage_the_bureau_does_not_see_the_case(cast):
@@ -53,8 +56,12 @@ def test_an_observer_reads_the_cases_of_their_own_region_only(cast):
 
 def test_the_loader_answers_404_to_outsiders_and_403_to_those_who_may_only_look(cast):
     pk = cast.review.pk
-    for outsider in (cast.other_focal_point, cast.recused_sca_member, cast.bureau_member,
-                     cast.observer):
+    for outsider in (
+        cast.other_focal_point,
+        cast.recused_sca_member,
+        cast.bureau_member,
+        cast.observer,
+    ):
         with pytest.raises(Http404):
             load_review(outsider, pk)
     from django.contrib.auth.models import AnonymousUser

@@ -82,10 +82,14 @@ def test_a_deferred_reaccreditation_lapses_when_nothing_comes_in_a_year(cast):
     from accreditation.status import status_on
     from reviews.enums import Outcome
 
-    record_prior_status(institution=cast.home, grade=Grade.A, held_on=dt.date(2020, 1, 1),
-                        note="", by=None)
-    procedure.recommend(cast.review, Outcome.DEFER,
-                        follow_up=procedure.session(dt.date(2030, 10, 7), name="October"))
+    record_prior_status(
+        institution=cast.home, grade=Grade.A, held_on=dt.date(2020, 1, 1), note="", by=None
+    )
+    procedure.recommend(
+        cast.review,
+        Outcome.DEFER,
+        follow_up=procedure.session(dt.date(2030, 10, 7), name="October"),
+    )
     follow_up = cast.review.continuations.get()
     due = follow_up.deadlines.get(rule_key="lapse-after-deferral").due_on
     assert process_deadlines(as_of=due).actions == []

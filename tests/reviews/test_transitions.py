@@ -53,12 +53,20 @@ def perform(cast, review: Review, step: workflow.Transition, by):
     """Take ``step`` as a person would: through the service that owns it."""
     target = step.target
     if target in (S.DEFERRED, S.SPECIAL_REVIEW_OPENED, S.RECOMMENDED):
-        outcome = {S.DEFERRED: Outcome.DEFER, S.SPECIAL_REVIEW_OPENED: Outcome.OPEN_SPECIAL_REVIEW,
-                   S.RECOMMENDED: Outcome.ACCREDIT_A}[target]
+        outcome = {
+            S.DEFERRED: Outcome.DEFER,
+            S.SPECIAL_REVIEW_OPENED: Outcome.OPEN_SPECIAL_REVIEW,
+            S.RECOMMENDED: Outcome.ACCREDIT_A,
+        }[target]
         follow_up = later_session() if target != S.RECOMMENDED else None
         with clock.as_of(review.session.ends_on):
-            record_outcome(review=review, outcome=outcome, agreed_on=review.session.ends_on,
-                           follow_up_session=follow_up, by=by)
+            record_outcome(
+                review=review,
+                outcome=outcome,
+                agreed_on=review.session.ends_on,
+                follow_up_session=follow_up,
+                by=by,
+            )
     elif target == S.NOTIFIED:
         with clock.as_of(NOTIFIED_ON):
             notify(review=review, by=by)
@@ -66,9 +74,14 @@ def perform(cast, review: Review, step: workflow.Transition, by):
         deem_adopted(review=review, decided_on=dt.date(2030, 5, 7))
     elif step.source == S.REFERRED:
         with clock.as_of(dt.date(2030, 6, 20)):
-            decide_at_bureau_meeting(review=review, outcome=Outcome.ACCREDIT_B,
-                                     decided_on=dt.date(2030, 6, 19), record_number="B/2030/7",
-                                     reasons="Bureau meeting of June.", by=by)
+            decide_at_bureau_meeting(
+                review=review,
+                outcome=Outcome.ACCREDIT_B,
+                decided_on=dt.date(2030, 6, 19),
+                record_number="B/2030/7",
+                reasons="Bureau meeting of June.",
+                by=by,
+            )
     else:
         with clock.as_of(review.session.starts_on - dt.timedelta(days=5)):
             transition(review, to=target, by=by, reason="test")
@@ -176,14 +189,23 @@ def test_a_deferral_opens_the_follow_up_review_and_no_challenge_window(cast):
     review = reach(cast, S.AT_SESSION)
     october = later_session()
     with clock.as_of(review.session.ends_on):
-        result = record_outcome(review=review, outcome=Outcome.DEFER, follow_up_session=october,
-                                agreed_on=review.session.ends_on, by=cast.secretariat)
+        result = record_outcome(
+            review=review,
+            outcome=Outcome.DEFER,
+            follow_up_session=october,
+            agreed_on=review.session.ends_on,
+            by=cast.secretariat,
+        )
     review.refresh_from_db()
     assert review.state == S.DEFERRED
     assert not review.deadlines.filter(rule_key="challenge-window").exists()
     follow_up = result.follow_up
     assert (follow_up.kind, follow_up.session, follow_up.continues, follow_up.state) == (
-        ReviewKind.AFTER_DEFERRAL, october, review, S.INVITED)
+        ReviewKind.AFTER_DEFERRAL,
+        october,
+        review,
+        S.INVITED,
+    )
     assert follow_up.deadlines.get(rule_key="lapse-after-deferral").due_on == dt.date(2031, 3, 15)
     with pytest.raises(DomainError, match="cannot become"):
         notify(review=review, by=cast.secretariat)
@@ -192,9 +214,13 @@ def test_a_deferral_opens_the_follow_up_review_and_no_challenge_window(cast):
 def test_a_special_review_opening_cannot_be_notified_for_challenge(cast):
     review = reach(cast, S.AT_SESSION)
     with clock.as_of(review.session.ends_on):
-        result = record_outcome(review=review, outcome=Outcome.OPEN_SPECIAL_REVIEW,
-                                follow_up_session=later_session(),
-                                agreed_on=review.session.ends_on, by=cast.secretariat)
+        result = record_outcome(
+            review=review,
+            outcome=Outcome.OPEN_SPECIAL_REVIEW,
+            follow_up_session=later_session(),
+            agreed_on=review.session.ends_on,
+            by=cast.secretariat,
+        )
     assert result.follow_up.kind == ReviewKind.SPECIAL_REVIEW
     assert result.follow_up.opened_at == review.session
     assert not result.recommendation.is_challengeable
@@ -206,10 +232,19 @@ def test_a_special_review_opening_cannot_be_notified_for_challenge(cast):
 def test_a_deferral_must_name_a_later_session(cast):
     review = reach(cast, S.AT_SESSION)
     with clock.as_of(review.session.ends_on), pytest.raises(DomainError, match="Name the session"):
-        record_outcome(review=review, outcome=Outcome.DEFER, agreed_on=review.session.ends_on,
-                       by=cast.secretariat)
+        record_outcome(
+            review=review,
+            outcome=Outcome.DEFER,
+            agreed_on=review.session.ends_on,
+            by=cast.secretariat,
+        )
     with clock.as_of(review.session.ends_on), pytest.raises(DomainError, match="must come after"):
-        record_outcome(review=review, outcome=Outcome.DEFER, agreed_on=review.session.ends_on,
-                       follow_up_session=review.session, by=cast.secretariat)
+        record_outcome(
+            review=review,
+            outcome=Outcome.DEFER,
+            agreed_on=review.session.ends_on,
+            follow_up_session=review.session,
+            by=cast.secretariat,
+        )
     assert Review.objects.get(pk=review.pk).state == S.AT_SESSION
     assert not hasattr(Review.objects.get(pk=review.pk), "recommendation")

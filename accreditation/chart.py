@@ -1,0 +1,135 @@
+"""The status chart and the register: institutions with their status on one day.
+
+Drawn from the status records through :func:`accreditation.status.statuses_on`, so
+the chart of any past day is the chart as it stood then, and drawing it costs the
+same few queries however many institutions there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from accreditation.enums import Grade
+from accreditation.status import Status, statuses_on
+from institutions.models import Institution, Region
+
+
+@dataclass
+class Counts:
+    """How many institutions a part of the chart counts, by column.
+
+    A(R) counts with A, as on the published charts; ``a_reserve`` says how many
+    of the A count hold A(R).
+    """
+
+    a: int = 0
+    a_reserve: int = 0
+    b: int = 0
+    c: int = 0
+    suspended: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.a + self.b + self.c + self.suspended
+
+    def count(self, status: Status) -> None:
+        column = status.chart_column
+        if column in (Grade.A, Grade.A_RESERVE):
+            self.a += 1
+            if column == Grade.A_RESERVE:
+                self.a_reserve += 1
+        elif column == Grade.B:
+            self.b += 1
+        elif column == Grade.C:
+            self.c += 1
+        elif column == "suspended":
+            self.suspended += 1
+
+    def add(self, other: Counts) -> None:
+        self.a += other.a
+        self.a_reserve += other.a_reserve
+        self.b += other.b
+        self.c += other.c
+        self.suspended += other.suspended
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    institution: Institution
+    status: Status
+
+    @property
+    def column(self) -> str:
+        return self.status.chart_column
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language."""
+        return str(self.institution.country.name)  # type: ignore[attr-defined]
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.country_name, self.institution.name)
+
+
+@dataclass
+class RegionChart:
+    region: Region
+    rows: list[ChartRow] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass(frozen=True)
+class Chart:
+    day: dt.date
+    regions: list[RegionChart]
+    totals: Counts
+
+    @property
+    def rows(self) -> list[ChartRow]:
+        return [row for region in self.regions for row in region.rows]
+
+
+def on_chart(status: Status) -> bool:
+    """Institutions without a grade on the day (never accredited, lapsed, removed) are not."""
+    return status.chart_column != Grade.NONE
+
+
+def chart_on(day: dt.date) -> Chart:
+    """The chart as it stood on ``day``: regions in order, institutions by country name."""
+    regions = {region.pk: RegionChart(region=region) for region in Region.objects.all()}
+    institutions = list(Institution.objects.all())
+    statuses = statuses_on([institution.pk for institution in institutions], day)
+    for institution in institutions:
+        status = statuses[institution.pk]
+        if not on_chart(status):
+            continue
+        part = regions[institution.region_id]
+        institution.region = part.region  # spares a query per row
+        part.rows.append(ChartRow(institution=institution, status=status))
+        part.counts.count(status)
+    totals = Counts()
+    for part in regions.values():
+        part.rows.sort(key=lambda row: row.sort_key)
+        totals.add(part.counts)
+    return Chart(day=day, regions=list(regions.values()), totals=totals)
+
+
+def register_on(
+    day: dt.date, *, region: str | None = None, grade: str | None = None
+) -> list[ChartRow]:
+    """Every institution (or those of ``region`` holding ``grade``) with its status on ``day``,
+    by country name."""
+    institutions = Institution.objects.select_related("region")
+    if region:
+        institutions = institutions.filter(region__code=region)
+    listed = list(institutions)
+    statuses = statuses_on([institution.pk for institution in listed], day)
+    rows = [
+        ChartRow(institution=institution, status=statuses[institution.pk])
+        for institution in listed
+        if not grade or statuses[institution.pk].grade == grade
+    ]
+    rows.sort(key=lambda row: row.sort_key)
+    return rows

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from nhri_portal.lib.admin import ViewOnlyAdmin, ViewOnlyInline, ViewOnlyMixin
+from reviews.models import (
+    BureauVote,
+    Challenge,
+    Decision,
+    Recommendation,
+    RecommendationParagraph,
+    Review,
+    ReviewDeadline,
+    ReviewEvent,
+    Session,
+    SessionDeadline,
+)
+
+_DEADLINE_FIELDS = [
+    "label",
+    "due_on",
+    "anchor_label",
+    "anchor_on",
+    "value",
+    "unit",
+    "direction",
+    "source",
+    "confidence",
+    "set_at",
+]
+
+
+class SessionDeadlineInline(ViewOnlyInline):
+    model = SessionDeadline
+    fields = _DEADLINE_FIELDS
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "number",
+        "starts_on",
+        "ends_on",
+        "place",
+        "is_virtual",
+        "dates_confirmed",
+    ]
+    list_filter = ["is_virtual", "dates_confirmed"]
+    search_fields = ["name", "place"]
+    date_hierarchy = "starts_on"
+    # Seating a member grants them the session's cases: reviews.services.sessions.seat_in_session.
+    readonly_fields = ["seats"]
+    inlines = [SessionDeadlineInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # planned through reviews.services.sessions.create_session (deadlines)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReviewDeadlineInline(ViewOnlyInline):
+    model = ReviewDeadline
+    fields = _DEADLINE_FIELDS
+
+
+class ReviewEventInline(ViewOnlyInline):
+    model = ReviewEvent
+    fields = ["at", "by", "from_state", "to_state", "reason", "notified_at"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """The state moves only through reviews.services.transitions.transition: read-only here,
+    like everything else the procedure decides. Only the confidentiality flag is edited."""
+
+    list_display = ["institution", "kind", "session", "state", "state_changed_at"]
+    list_filter = ["state", "kind", "session", "institution__region"]
+    search_fields = ["institution__name", "institution__acronym", "session__name"]
+    list_select_related = ["institution", "session"]
+    fields = [
+        "institution",
+        "kind",
+        "session",
+        "state",
+        "continues",
+        "opened_at",
+        "confidential",
+        "created_at",
+        "state_changed_at",
+    ]
+    readonly_fields = [
+        "institution",
+        "kind",
+        "session",
+        "state",
+        "continues",
+        "opened_at",
+        "created_at",
+        "state_changed_at",
+    ]
+    inlines = [ReviewDeadlineInline, ReviewEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # opened through reviews.services.cases.invite
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # its history is append-only
+
+
+@admin.register(ReviewDeadline)
+class ReviewDeadlineAdmin(ViewOnlyAdmin):
+    list_display = ["review", "label", "due_on", "confidence"]
+    list_filter = ["rule_key", "confidence"]
+    search_fields = ["review__institution__name", "label"]
+    date_hierarchy = "due_on"
+    list_select_related = ["review__institution", "review__session"]
+
+
+@admin.register(SessionDeadline)
+class SessionDeadlineAdmin(ViewOnlyAdmin):
+    list_display = ["session", "label", "due_on", "confidence"]
+    list_filter = ["rule_key", "confidence"]
+    search_fields = ["session__name", "label"]
+    list_select_related = ["session"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ViewOnlyAdmin):
+    """Append-only history of the reviews."""
+
+    list_display = ["review", "at", "by", "from_state", "to_state", "notified_at"]
+    list_filter = ["to_state", "from_state"]
+    search_fields = ["review__institution__name", "reason"]
+    date_hierarchy = "at"
+    list_select_related = ["review__institution", "review__session", "by"]
+
+
+class ParagraphInline(ViewOnlyInline):
+    model = RecommendationParagraph
+    fields = ["number", "text", "principles", "observations"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ViewOnlyAdmin):
+    """Recorded through reviews.services.outcomes.record_outcome."""
+
+    list_display = ["review", "outcome", "agreed_on", "session"]
+    list_filter = ["outcome", "session"]
+    search_fields = ["review__institution__name", "summary"]
+    list_select_related = ["review__institution", "review__session", "session"]
+    inlines = [ParagraphInline]
+
+
+@admin.register(RecommendationParagraph)
+class RecommendationParagraphAdmin(ViewOnlyAdmin):
+    list_display = ["recommendation", "number", "text"]
+    search_fields = ["text", "recommendation__review__institution__name"]
+    list_select_related = ["recommendation"]
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(ViewOnlyAdmin):
+    """Lodged by the institution through reviews.services.challenges.lodge_challenge."""
+
+    list_display = ["review", "lodged_on", "lodged_by"]
+    search_fields = ["review__institution__name", "reasons"]
+    list_select_related = ["review__institution", "review__session", "lodged_by"]
+
+
+@admin.register(BureauVote)
+class BureauVoteAdmin(ViewOnlyMixin, SimpleHistoryAdmin):
+    """Append-only: cast through reviews.services.bureau.cast_vote; its history keeps changes."""
+
+    list_display = ["recommendation", "seat", "vote", "cast_on", "cast_by"]
+    list_filter = ["vote", "seat__region"]
+    search_fields = ["recommendation__review__institution__name", "reasons"]
+    list_select_related = ["seat__institution", "cast_by"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ViewOnlyAdmin):
+    """Append-only: final decisions, each with the status record it wrote."""
+
+    list_display = ["review", "outcome", "route", "decided_on", "record_number", "took_effect_on"]
+    list_filter = ["outcome", "route"]
+    search_fields = ["review__institution__name", "record_number", "reasons"]
+    date_hierarchy = "decided_on"
+    list_select_related = ["review__institution", "review__session"]
