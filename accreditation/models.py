@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from accreditation.enums import Confidence, Direction, Grade, RuleUnit, StatusBasis, StatusEvent
 from institutions.models import Institution
+
+if TYPE_CHECKING:
+    from accreditation.rulebook import Deadline
 
 
 class Principle(models.Model):
@@ -125,20 +129,13 @@ class FrozenDeadline(models.Model):
         abstract = True
         ordering = ["due_on"]
 
-    def explain(self) -> str:
-        from accreditation.rulebook import explain_deadline
+    def as_deadline(self) -> Deadline:
+        from accreditation.rulebook import Deadline
 
-        return explain_deadline(
-            label=self.label,
-            due_on=self.due_on,
-            anchor_label=self.anchor_label,
-            anchor_on=self.anchor_on,
-            value=self.value,
-            unit=self.unit,
-            direction=self.direction,
-            source=self.source,
-            confidence=self.confidence,
-        )
+        return Deadline(**{name: getattr(self, name) for name in Deadline.__dataclass_fields__})
+
+    def explain(self) -> str:
+        return self.as_deadline().explain()
 
 
 class StatusRecordQuerySet(models.QuerySet["StatusRecord"]):

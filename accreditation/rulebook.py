@@ -169,17 +169,21 @@ class Deadline:
     confidence: str
 
     def explain(self) -> str:
-        return explain_deadline(
-            label=self.label,
-            due_on=self.due_on,
-            anchor_label=self.anchor_label,
-            anchor_on=self.anchor_on,
-            value=self.value,
-            unit=self.unit,
-            direction=self.direction,
-            source=self.source,
-            confidence=self.confidence,
-        )
+        sign = "−" if self.direction == Direction.BEFORE else "+"  # noqa: RUF001 (a true minus)
+        return _(
+            "%(label)s %(due)s = %(anchor)s %(anchor_on)s %(sign)s %(value)s %(unit)s, "
+            "%(source)s, %(confidence)s"
+        ) % {
+            "label": self.label,
+            "due": self.due_on.isoformat(),
+            "anchor": self.anchor_label,
+            "anchor_on": self.anchor_on.isoformat(),
+            "sign": sign,
+            "value": self.value,
+            "unit": RuleUnit(self.unit).label,
+            "source": self.source,
+            "confidence": Confidence(self.confidence).label,
+        }
 
     def is_open_on(self, day: dt.date) -> bool:
         """A window is open up to and including its last day."""
@@ -198,35 +202,6 @@ class Deadline:
             "source": self.source,
             "confidence": self.confidence,
         }
-
-
-def explain_deadline(
-    *,
-    label: str,
-    due_on: dt.date,
-    anchor_label: str,
-    anchor_on: dt.date,
-    value: int,
-    unit: str,
-    direction: str,
-    source: str,
-    confidence: str,
-) -> str:
-    sign = "−" if direction == Direction.BEFORE else "+"  # noqa: RUF001 (a true minus sign)
-    return _(
-        "%(label)s %(due)s = %(anchor)s %(anchor_on)s %(sign)s %(value)s %(unit)s, "
-        "%(source)s, %(confidence)s"
-    ) % {
-        "label": label,
-        "due": due_on.isoformat(),
-        "anchor": anchor_label,
-        "anchor_on": anchor_on.isoformat(),
-        "sign": sign,
-        "value": value,
-        "unit": RuleUnit(unit).label,
-        "source": source,
-        "confidence": Confidence(confidence).label,
-    }
 
 
 def compute(key: str, *, anchor_on: dt.date, anchor_label: str) -> Deadline:

@@ -66,7 +66,7 @@ def invite(
     )
     due = session.deadlines.filter(rule_key=rulebook.RuleKey.DOSSIER_DUE).first()
     if due is not None:
-        fields = {f: getattr(due, f) for f in rulebook.Deadline.__dataclass_fields__}
+        fields = due.as_deadline().as_fields()
         ReviewDeadline.objects.create(review=review, set_at=now, **fields)
     event = ReviewEvent.objects.create(
         review=review, at=now, by=by, from_state="", to_state=ReviewState.INVITED, reason=reason

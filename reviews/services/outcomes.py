@@ -144,7 +144,7 @@ def _set_lapse_deadline(follow_up: Review, *, deferred: Review, deferred_on: dt.
         # A later deferral keeps the clock started by the first one.
         inherited = deferred.deadlines.filter(rule_key=RuleKey.LAPSE_AFTER_DEFERRAL).first()
         if inherited is not None:
-            fields = {f: getattr(inherited, f) for f in rulebook.Deadline.__dataclass_fields__}
+            fields = inherited.as_deadline().as_fields()
             ReviewDeadline.objects.create(review=follow_up, set_at=clock.now(), **fields)
         return
     deadline = rulebook.compute(
