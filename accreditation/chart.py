@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from accreditation.enums import Grade
 from accreditation.status import Status, statuses_on
 from institutions.models import Institution, Region
@@ -87,8 +89,23 @@ class Chart:
     totals: Counts
 
     @property
+    def alliance(self) -> str:
+        return alliance_name(self.day)
+
+    @property
     def rows(self) -> list[ChartRow]:
         return [row for region in self.regions for row in region.rows]
+
+
+GANHRI_SINCE = dt.date(2016, 3, 22)
+
+
+def alliance_name(day: dt.date) -> str:
+    """The accrediting alliance by the name it had on ``day``: the ICC became GANHRI
+    on 22 March 2016, and records show the name in force at the time."""
+    if day < GANHRI_SINCE:
+        return str(_("the International Coordinating Committee of NHRIs (ICC)"))
+    return str(_("the Global Alliance of NHRIs (GANHRI)"))
 
 
 def on_chart(status: Status) -> bool:

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from accreditation.chart import chart_on, register_on
 from accreditation.enums import Grade, StatusBasis, StatusEvent
@@ -113,3 +114,12 @@ def test_the_register_filters_by_region_and_grade_and_sorts_by_country_name():
         "Kenyan body",
         "Norway body",
     ]
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [(dt.date(2016, 3, 21), "(ICC)"), (dt.date(2016, 3, 22), "(GANHRI)")],
+)
+def test_the_chart_names_the_alliance_as_it_was_called_that_day(client, day, name):
+    page = client.get(reverse("accreditation:chart"), {"as_of": day.isoformat()})
+    assert name in page.content.decode()
