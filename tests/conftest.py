@@ -14,6 +14,28 @@ def _mail_in_memory(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """A page requested in another language leaves that language active in the thread."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _no_second_factor(settings):
     """Pages are tested without the second-factor gate; tests/nhri_portal/test_mfa.py
     tests the gate itself."""
