@@ -124,6 +124,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.process_deadlines",
         "schedule": env_int("NHRI_SWEEP_INTERVAL_SECONDS", 3600, minimum=60),
     },
+    "requeue-stuck-messages": {"task": "reviews.requeue_stuck_messages", "schedule": 300},
 }
 if REDIS_URL:
     CACHES = {
@@ -216,6 +217,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploads: the largest document accepted, checked before the file is read whole.
+NHRI_MAX_UPLOAD_BYTES = env_int("NHRI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -10,7 +10,13 @@ from nhri_portal.lib.admin import ViewOnlyAdmin, ViewOnlyInline, ViewOnlyMixin
 from reviews.models import (
     BureauVote,
     Challenge,
+    ComplianceAnswer,
     Decision,
+    Document,
+    DocumentVersion,
+    Dossier,
+    Evidence,
+    OutgoingMessage,
     Recommendation,
     RecommendationParagraph,
     Review,
@@ -71,7 +77,7 @@ class ReviewDeadlineInline(ViewOnlyInline):
 
 class ReviewEventInline(ViewOnlyInline):
     model = ReviewEvent
-    fields = ["at", "by", "from_state", "to_state", "reason", "notified_at"]
+    fields = ["at", "by", "from_state", "to_state", "reason"]
 
 
 @admin.register(Review)
@@ -134,7 +140,7 @@ class SessionDeadlineAdmin(ViewOnlyAdmin):
 class ReviewEventAdmin(ViewOnlyAdmin):
     """Append-only history of the reviews."""
 
-    list_display = ["review", "at", "by", "from_state", "to_state", "notified_at"]
+    list_display = ["review", "at", "by", "from_state", "to_state"]
     list_filter = ["to_state", "from_state"]
     search_fields = ["review__institution__name", "reason"]
     date_hierarchy = "at"
@@ -192,3 +198,63 @@ class DecisionAdmin(ViewOnlyAdmin):
     search_fields = ["review__institution__name", "record_number", "reasons"]
     date_hierarchy = "decided_on"
     list_select_related = ["review__institution", "review__session"]
+
+
+@admin.register(OutgoingMessage)
+class OutgoingMessageAdmin(ViewOnlyAdmin):
+    """The mail outbox: what was sent to whom, and what is waiting or failed."""
+
+    list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state", "language"]
+    search_fields = ["to", "subject", "review__institution__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["review__institution"]
+
+
+class DocumentVersionInline(ViewOnlyInline):
+    model = DocumentVersion
+    fields = ["number", "original_name", "kind", "size", "page_count", "language", "sha256",
+              "uploaded_by", "uploaded_at"]  # fmt: skip
+
+
+@admin.register(Dossier)
+class DossierAdmin(ViewOnlyMixin, SimpleHistoryAdmin):
+    """Dossiers are written by the institutions through the portal, never here."""
+
+    list_display = ["review", "handles_complaints", "submitted_at", "submitted_by"]
+    search_fields = ["review__institution__name", "review__institution__acronym"]
+    list_select_related = ["review__institution", "review__session", "submitted_by"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ViewOnlyAdmin):
+    list_display = ["__str__", "slot", "dossier", "created_by", "created_at"]
+    list_filter = ["slot"]
+    search_fields = ["title", "dossier__review__institution__name"]
+    list_select_related = ["dossier__review__institution", "dossier__review__session",
+                           "created_by"]  # fmt: skip
+    inlines = [DocumentVersionInline]
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(ViewOnlyAdmin):
+    list_display = ["document", "number", "original_name", "kind", "size", "uploaded_at"]
+    list_filter = ["kind", "language"]
+    search_fields = ["original_name", "sha256", "document__dossier__review__institution__name"]
+    list_select_related = ["document"]
+
+
+@admin.register(ComplianceAnswer)
+class ComplianceAnswerAdmin(ViewOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["dossier", "theme", "updated_by", "updated_at"]
+    list_filter = ["theme"]
+    search_fields = ["text", "dossier__review__institution__name"]
+    list_select_related = ["dossier__review__institution", "dossier__review__session",
+                           "updated_by"]  # fmt: skip
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ViewOnlyAdmin):
+    list_display = ["answer", "document", "pages"]
+    search_fields = ["answer__dossier__review__institution__name"]
+    list_select_related = ["answer__dossier__review__institution", "document"]

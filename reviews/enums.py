@@ -98,3 +98,60 @@ class Vote(models.TextChoices):
 class DecisionRoute(models.TextChoices):
     DEEMED_ADOPTED = "deemed-adopted", _("Deemed adopted when the Bureau window closed")
     BUREAU_MEETING = "bureau-meeting", _("Decided at a Bureau meeting")
+
+
+class DocumentSlot(models.TextChoices):
+    """The parts of a dossier that are documents (PROCESS.md, "The dossier")."""
+
+    FOUNDING_LAW = "founding-law", _("Founding law or constitutional text")
+    ORGANISATION_CHART = "organisation-chart", _("Organisation chart with staff numbers")
+    BUDGET = "budget", _("Budget")
+    ANNUAL_REPORT = "annual-report", _("Latest published annual report")
+    INTERNAL_RULES = "internal-rules", _("Internal rules")
+    STRATEGIC_PLAN = "strategic-plan", _("Strategic plan")
+    FOLLOW_UP = "follow-up", _("Follow-up of earlier recommendations")
+    OTHER = "other", _("Other document")
+
+
+REQUIRED_SLOTS = (
+    DocumentSlot.FOUNDING_LAW,
+    DocumentSlot.ORGANISATION_CHART,
+    DocumentSlot.BUDGET,
+    DocumentSlot.ANNUAL_REPORT,
+)
+
+
+class Theme(models.TextChoices):
+    """The sections of the Statement of Compliance, by theme of the standard."""
+
+    ESTABLISHMENT = "establishment", _("Establishment and mandate")
+    INDEPENDENCE = "independence", _("Independence: selection, appointment, tenure, immunity")
+    PLURALISM = "pluralism", _("Pluralism")
+    FUNDING = "funding", _("Funding and staff")
+    METHODS = "methods", _("Methods of operation")
+    COOPERATION = "cooperation", _("Cooperation and the international system")
+    COMPLAINTS = "complaints", _("Complaints handling")
+
+
+# The Paris Principles and General Observations (2018) each theme answers to.
+THEME_CRITERIA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Theme.ESTABLISHMENT: (
+        ("A.1", "A.2", "A.3(a)", "A.3(b)", "A.3(c)"),
+        ("1.1", "1.2", "1.3", "1.6"),
+    ),
+    Theme.INDEPENDENCE: (("B.3",), ("1.8", "1.9", "2.1", "2.2", "2.3")),
+    Theme.PLURALISM: (("B.1",), ("1.7",)),
+    Theme.FUNDING: (("B.2",), ("1.10", "2.4", "2.5", "2.7", "2.8")),
+    Theme.METHODS: (("C(a)", "C(b)", "C(c)", "C(d)", "C(e)", "A.3(a)(iii)"), ("1.11", "2.6")),
+    Theme.COOPERATION: (("A.3(d)", "A.3(e)", "C(f)", "C(g)"), ("1.4", "1.5")),
+    Theme.COMPLAINTS: (("D", "D(a)", "D(b)", "D(c)", "D(d)"), ("2.9",)),
+}
+
+# Complaints handling is optional under the Paris Principles (section D).
+OPTIONAL_THEMES = (Theme.COMPLAINTS,)
+
+
+class PartState(models.TextChoices):
+    NOT_STARTED = "not-started", _("Not started")
+    IN_PROGRESS = "in-progress", _("In progress")
+    COMPLETE = "complete", _("Complete")

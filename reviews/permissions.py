@@ -22,7 +22,7 @@ from institutions.permissions import (
     observed_region_ids,
     own_institution_ids,
 )
-from reviews.enums import BUREAU_STATES
+from reviews.enums import BUREAU_STATES, ReviewState
 from reviews.models import Review, Session
 from reviews.workflow import Actor, Transition
 
@@ -92,5 +92,45 @@ def load_review(user: AnyUser, pk: int, *, to_act: bool = False) -> Review:
     if review is None:
         raise Http404
     if to_act and not may_act_on(user, review):
+        raise PermissionDenied
+    return review
+
+
+# Before submission a dossier is the institution's draft: only its focal points and
+# the secretariat may know what is in it.
+DRAFT_STATES = (ReviewState.INVITED, ReviewState.DOSSIER)
+
+
+def visible_dossier_reviews(user: AnyUser) -> QuerySet[Review]:
+    """Reviews whose dossier ``user`` may read: drafts only for its authors."""
+    reviews = visible_reviews(user)
+    if is_secretariat(user):
+        return reviews
+    own = (
+        Q(institution__in=institutions_acted_for(user))
+        if has_role(user, Role.FOCAL_POINT)
+        else Q(pk__in=[])
+    )
+    return reviews.filter(own | ~Q(state__in=DRAFT_STATES))
+
+
+def may_edit_dossier(user: AnyUser, review: Review) -> bool:
+    return review.state in DRAFT_STATES and (
+        is_secretariat(user) or is_focal_point_of(user, review.institution)
+    )
+
+
+def load_dossier_review(user: AnyUser, pk: int, *, to_edit: bool = False) -> Review:
+    """The review whose dossier a view shows: 404 to those who may not read it, 403 to
+    those who may read but not change it (or no longer: it has been submitted)."""
+    review = (
+        visible_dossier_reviews(user)
+        .select_related("institution__region", "session")
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None:
+        raise Http404
+    if to_edit and not may_edit_dossier(user, review):
         raise PermissionDenied
     return review

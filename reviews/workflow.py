@@ -80,6 +80,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.INVITED,      S.DOSSIER,          SEC_OR_FP,     _("Start the dossier")),
     T(S.DOSSIER,      S.SUBMITTED,        SEC_OR_FP,     _("Submit the dossier")),
     T(S.SUBMITTED,    S.SCREENING,        SEC,           _("Start screening")),
+    T(S.SUBMITTED,    S.DOSSIER,          SEC,           _("Reopen the dossier")),
     T(S.SCREENING,    S.DOSSIER,          SEC,           _("Return the dossier as incomplete")),
     T(S.SCREENING,    S.SUMMARY_SHARED,   SEC,           _("Share the summary of issues")),
     T(S.SCREENING,    S.READY,            SEC,           _("Mark ready for the session")),

@@ -27,6 +27,21 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Unit tests run Celery tasks in-process even when REDIS_URL is set; the
+    integration tests (marked so) send them to a real worker."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from nhri_portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
 def _english_again():
     """A page requested in another language leaves that language active in the thread."""
     yield

@@ -1,3 +1,5 @@
+from reviews.models.dossiers import ComplianceAnswer, Document, DocumentVersion, Dossier, Evidence
+from reviews.models.outbox import MessageState, OutgoingMessage
 from reviews.models.outcomes import (
     BureauVote,
     Challenge,
@@ -11,7 +13,14 @@ from reviews.models.sessions import Session, SessionDeadline
 __all__ = [
     "BureauVote",
     "Challenge",
+    "ComplianceAnswer",
     "Decision",
+    "Document",
+    "DocumentVersion",
+    "Dossier",
+    "Evidence",
+    "MessageState",
+    "OutgoingMessage",
     "Recommendation",
     "RecommendationParagraph",
     "Review",

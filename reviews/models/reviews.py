@@ -86,7 +86,6 @@ class ReviewEvent(models.Model):
     from_state = models.CharField(max_length=30, choices=ReviewState.choices, blank=True)
     to_state = models.CharField(max_length=30, choices=ReviewState.choices)
     reason = models.TextField(_("why"), blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -95,6 +94,6 @@ class ReviewEvent(models.Model):
         return f"{self.review_id}: {self.from_state or '∅'} → {self.to_state}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None and kwargs.get("update_fields") != ["notified_at"]:
+        if self.pk is not None:
             raise ValueError("Review history is append-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

@@ -15,6 +15,7 @@ from nhri_portal import clock
 from nhri_portal.errors import DomainError
 from reviews.enums import CLOSED_STATES, ReviewKind, ReviewState
 from reviews.models import Review, ReviewDeadline, ReviewEvent, Session
+from reviews.services.outbox import queue_event_mail
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -71,9 +72,7 @@ def invite(
     event = ReviewEvent.objects.create(
         review=review, at=now, by=by, from_state="", to_state=ReviewState.INVITED, reason=reason
     )
-    from reviews.services.transitions import _schedule_mail
-
-    _schedule_mail(event)
+    queue_event_mail(event)
     return review
 
 

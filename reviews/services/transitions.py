@@ -16,6 +16,7 @@ from reviews import workflow
 from reviews.enums import ReviewState
 from reviews.models import Review, ReviewEvent
 from reviews.permissions import may_transition
+from reviews.services.outbox import queue_event_mail
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -69,7 +70,7 @@ def transition(
                 to_state=to,
                 reason=reason,
             )
-            _schedule_mail(event)
+            queue_event_mail(event)
             if after_commit is not None:
                 transaction.on_commit(lambda: after_commit(event))
     except ConcurrentTransition:
@@ -82,9 +83,3 @@ def transition(
             % {"state": ReviewState(review.state).label}
         ) from None
     return TransitionResult(review=review, changed=True, event=event)
-
-
-def _schedule_mail(event: ReviewEvent) -> None:
-    from reviews.tasks import send_review_event_mail
-
-    transaction.on_commit(lambda: send_review_event_mail.delay(event_id=event.pk))

@@ -27,8 +27,8 @@ from django.db import connection, connections
 from accreditation.rulebook import RuleKey
 from nhri_portal.celery import app
 from reviews.enums import ReviewState
-from reviews.models import Review, ReviewEvent
-from reviews.tasks import process_deadlines_task, send_review_event_mail
+from reviews.models import MessageState, OutgoingMessage, Review, ReviewEvent
+from reviews.tasks import process_deadlines_task, send_message
 from tests.procedure import Cast, notified
 
 # Committed for real, so that the worker sees it; serialized_rollback brings back
@@ -188,27 +188,28 @@ def worker(transactional_db: Any, tmp_path: Path) -> Iterator[Worker]:
         _stop(process, pidfile)
 
 
-def test_the_worker_mails_the_invitation_once(worker: Worker) -> None:
-    # The invitation is scheduled when the transaction commits; only the worker sends it.
+def test_the_worker_sends_the_invitation_from_the_outbox_once(worker: Worker) -> None:
+    # The invitation is queued in the outbox; after commit only the worker sends it.
     cast = Cast()
-    event = ReviewEvent.objects.get(review=cast.review, to_state=ReviewState.INVITED)
+    message = OutgoingMessage.objects.get(review=cast.review)
 
-    def notified_at() -> dt.datetime | None:
-        return ReviewEvent.objects.get(pk=event.pk).notified_at
+    def sent_at() -> dt.datetime | None:
+        return OutgoingMessage.objects.get(pk=message.pk).sent_at
 
-    wait_for("the worker to claim the invitation", notified_at, log=worker.log)
+    wait_for("the worker to send the invitation", sent_at, log=worker.log)
     mails = wait_for("the invitation mail", worker.mails, log=worker.log)
     assert len(mails) == 1, mails
     assert f"To: {cast.focal_point.email}" in mails[0]
-    first_claim = notified_at()
+    first = OutgoingMessage.objects.get(pk=message.pk)
+    assert (first.state, first.attempts) == (MessageState.SENT, 1)
 
-    again = send_review_event_mail.delay(event_id=event.pk)
+    again = send_message.delay(message_id=message.pk)
     line = wait_for(
         "the worker to run the duplicate", lambda: worker.finished(again.id), log=worker.log
     )
-    assert line.rstrip().endswith(": 0"), line  # no recipient this time
+    assert line.rstrip().endswith(": False"), line  # claimed already: nothing sent
     assert len(worker.mails()) == 1
-    assert notified_at() == first_claim
+    assert OutgoingMessage.objects.get(pk=message.pk).sent_at == first.sent_at
 
 
 def test_the_worker_runs_the_deadline_sweep(worker: Worker) -> None:

@@ -1,0 +1,116 @@
+"""The mail outbox: messages become rows in the transaction that causes them and
+are sent by a worker after commit; a sweeper sends again what got stuck."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from nhri_portal import clock
+from reviews.enums import ReviewState
+from reviews.models import MessageState, OutgoingMessage, ReviewEvent
+
+logger = logging.getLogger(__name__)
+
+# The changes an institution is told about by mail.
+MAILED_STATES = (
+    ReviewState.INVITED,
+    ReviewState.SUBMITTED,
+    ReviewState.NOTIFIED,
+    ReviewState.DEFERRED,
+    ReviewState.SPECIAL_REVIEW_OPENED,
+    ReviewState.DECIDED,
+    ReviewState.LAPSED,
+)
+# A dossier sent back to the institution is news; one it starts itself is not.
+REOPENED_FROM = (ReviewState.SUBMITTED, ReviewState.SCREENING)
+MAX_ATTEMPTS = 5
+# A claim older than this belongs to a worker that died while sending.
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def is_mailed(event: ReviewEvent) -> bool:
+    if event.to_state == ReviewState.DOSSIER:
+        return event.from_state in REOPENED_FROM
+    return event.to_state in MAILED_STATES
+
+
+def queue_event_mail(event: ReviewEvent) -> list[OutgoingMessage]:
+    """Write the institution's mail about ``event`` to the outbox, one row per focal
+    point, in the institution's working language; send each after commit."""
+    if not is_mailed(event):
+        return []
+    review = event.review
+    institution = review.institution
+    recipients = sorted(
+        {m.user.email for m in institution.memberships.select_related("user") if m.user.email}
+    )
+    if not recipients:
+        return []
+    with translation.override(institution.working_language):
+        context = {"event": event, "review": review, "institution": institution}
+        subject = render_to_string("emails/review_event_subject.txt", context).strip()
+        body = render_to_string("emails/review_event.txt", context)
+    now = clock.now()
+    messages = OutgoingMessage.objects.bulk_create(
+        OutgoingMessage(review=review, event=event, to=to, subject=subject, body=body,
+                        language=institution.working_language, created_at=now)
+        for to in recipients
+    )  # fmt: skip
+    for message in messages:
+        _send_after_commit(message.pk)
+    return messages
+
+
+def _send_after_commit(message_id: int) -> None:
+    from reviews.tasks import send_message
+
+    transaction.on_commit(lambda: send_message.delay(message_id=message_id))
+
+
+def send(message_id: int) -> bool:
+    """Send one queued message. True if this call sent it.
+
+    The claim (queued → sending) is a conditional update: of two workers, or a task
+    delivered twice, only one sends. A failure is kept on the row for the sweeper.
+    """
+    claimed = OutgoingMessage.objects.filter(pk=message_id, state=MessageState.QUEUED).update(
+        state=MessageState.SENDING, claimed_at=clock.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    message = OutgoingMessage.objects.get(pk=message_id)
+    try:
+        send_mail(message.subject, message.body, None, [message.to])
+    except Exception as error:
+        logger.exception("sending message %s failed", message_id)
+        OutgoingMessage.objects.filter(pk=message_id).update(
+            state=MessageState.FAILED, last_error=f"{type(error).__name__}: {error}"
+        )
+        return False
+    OutgoingMessage.objects.filter(pk=message_id).update(
+        state=MessageState.SENT, sent_at=clock.now(), last_error=""
+    )
+    return True
+
+
+def requeue_stuck() -> list[int]:
+    """Queue again what failed (up to the attempt limit) or was left by a dead worker."""
+    stuck_before = clock.now() - STUCK_AFTER
+    stuck = Q(state=MessageState.SENDING, claimed_at__lt=stuck_before) | Q(
+        state=MessageState.FAILED, attempts__lt=MAX_ATTEMPTS
+    )
+    ids = list(OutgoingMessage.objects.filter(stuck).values_list("pk", flat=True))
+    for message_id in ids:
+        requeued = OutgoingMessage.objects.filter(stuck, pk=message_id).update(
+            state=MessageState.QUEUED
+        )
+        if requeued:
+            _send_after_commit(message_id)
+    return ids

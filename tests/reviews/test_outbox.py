@@ -1,0 +1,105 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from institutions.enums import MembershipRole
+from institutions.services import add_member
+from reviews.enums import ReviewState
+from reviews.models import MessageState, OutgoingMessage
+from reviews.services.outbox import requeue_stuck, send
+from reviews.services.transitions import transition
+from tests import procedure
+from tests.factories import InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_invitation_is_a_queued_message_per_focal_point_sent_after_commit(
+    cast, django_capture_on_commit_callbacks, mailoutbox
+):
+    colleague = UserFactory(username="colleague")
+    add_member(user=colleague, institution=cast.other, role=MembershipRole.FOCAL_POINT, by=None)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        review = procedure.open_review(cast.other, cast.session)
+    queued = OutgoingMessage.objects.filter(review=review)
+    assert sorted(queued.values_list("to", "state")) == [
+        ("colleague@example.org", MessageState.QUEUED),
+        ("other-focal@example.org", MessageState.QUEUED),
+    ]
+    assert mailoutbox == []
+    for callback in callbacks:
+        callback()
+    assert set(queued.values_list("state", flat=True)) == {MessageState.SENT}
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "colleague@example.org",
+        "other-focal@example.org",
+    ]
+    assert "Dossier due" in mailoutbox[0].body
+
+
+def test_a_message_is_sent_once_however_often_the_task_runs(cast, mailoutbox):
+    message = OutgoingMessage.objects.get(review=cast.review)
+    assert message.state == MessageState.QUEUED  # the test's transaction never commits
+    assert send(message.pk) is True
+    assert send(message.pk) is False
+    assert len(mailoutbox) == 1
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (MessageState.SENT, 1)
+
+
+def test_mail_goes_out_in_the_institutions_working_language(db, mailoutbox):
+    french = InstitutionFactory(name="Commission nationale", working_language="fr")
+    procedure.focal_point(french, "fp-fr")
+    review = procedure.open_review(french, procedure.session())
+    message = OutgoingMessage.objects.get(review=review)
+    assert message.language == "fr"
+    assert not message.subject.startswith("Accreditation of")
+    assert "Invité" in message.subject
+
+
+def test_a_failed_send_is_kept_and_sent_again_by_the_sweeper(cast, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "tests.mail_backends.DownBackend"
+    review = procedure.open_review(cast.other, procedure.session(dt.date(2031, 3, 10)))
+    message = OutgoingMessage.objects.get(review=review)
+    assert send(message.pk) is False
+    message.refresh_from_db()
+    assert message.state == MessageState.FAILED
+    assert message.attempts == 1
+    assert "SMTPServerDisconnected" in message.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert requeue_stuck() == [message.pk]
+    assert send(message.pk) is True
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.last_error) == (MessageState.SENT, 2, "")
+
+
+def test_a_message_left_by_a_dead_worker_is_sent_again_after_ten_minutes(cast, mailoutbox):
+    message = OutgoingMessage.objects.get(review=cast.review)
+    claimed = dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC)
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        state=MessageState.SENDING, claimed_at=claimed
+    )
+    with time_machine.travel(claimed + dt.timedelta(minutes=9)):
+        assert requeue_stuck() == []
+    with time_machine.travel(claimed + dt.timedelta(minutes=11)):
+        assert requeue_stuck() == [message.pk]
+    message.refresh_from_db()
+    assert message.state == MessageState.QUEUED
+
+
+def test_starting_a_dossier_is_not_news_but_reopening_it_is(cast, mailoutbox):
+    transition(cast.review, to=ReviewState.DOSSIER, by=cast.focal_point)
+    assert OutgoingMessage.objects.filter(review=cast.review).count() == 1  # the invitation
+    transition(cast.review, to=ReviewState.SUBMITTED, by=cast.focal_point)
+    transition(cast.review, to=ReviewState.DOSSIER, by=cast.secretariat, reason="Budget missing.")
+    subjects = list(
+        OutgoingMessage.objects.filter(review=cast.review)
+        .order_by("pk")
+        .values_list("subject", flat=True)
+    )
+    assert subjects == [
+        "Accreditation of HOME: Invited",
+        "Accreditation of HOME: Submitted",
+        "Accreditation of HOME: Dossier in progress",
+    ]
