@@ -1,9 +1,28 @@
 from django.urls import URLPattern, URLResolver, path
 
 from reviews import views
+from reviews.views import documents, dossier, statement
 
 app_name = "reviews"
-urlpatterns: list[URLPattern | URLResolver] = []
+
+_DOSSIER = "reviews/<int:pk>/dossier/"
+_THEME = _DOSSIER + "statement/<slug:theme>/"
+_SLOT = _DOSSIER + "documents/<slug:slot>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(_DOSSIER, dossier.task_list, name="dossier"),
+    path(_DOSSIER + "complaints/", dossier.complaints, name="complaints"),
+    path(_THEME, statement.statement, name="statement"),
+    path(_THEME + "autosave/", statement.autosave, name="statement_autosave"),
+    path(_THEME + "cite/", statement.add_citation, name="cite"),
+    path(_SLOT, documents.documents, name="documents"),
+    path(_SLOT + "upload/", documents.upload, name="upload"),
+    path(_DOSSIER + "files/<int:version_pk>/", documents.download, name="download"),
+    path(_DOSSIER + "check/", dossier.check, name="check"),
+    path(_DOSSIER + "submit/", dossier.submit, name="submit"),
+    path(_DOSSIER + "submitted/", dossier.submitted, name="submitted"),
+    path(_DOSSIER + "reopen/", dossier.reopen, name="reopen"),
+]
 
 # The front page keeps a name without a namespace: the sign-in and sign-out
 # redirects (LOGIN_REDIRECT_URL, ACCOUNT_LOGOUT_REDIRECT_URL) name it "home".

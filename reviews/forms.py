@@ -1,0 +1,110 @@
+"""Forms of the dossier pages. They check what a person typed; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from institutions.enums import LANGUAGES
+from reviews.dossier_pages import document_label
+from reviews.models import Document
+from reviews.models.dossiers import validate_pages
+
+# Long enough for a thorough section (about 3,000 words), short enough that an answer
+# pasted by mistake (a whole report) is caught.
+ANSWER_MAX_CHARS = 20_000
+
+
+class ComplaintsForm(forms.Form):
+    handles_complaints = forms.TypedChoiceField(
+        label=_("Does the institution handle individual complaints?"),
+        help_text=_(
+            "Handling complaints is optional under the Paris Principles (section D). If it "
+            "does, the Statement of Compliance must also answer on complaints handling."
+        ),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the institution handles complaints.")},
+    )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"),
+        help_text=_(
+            "Say how the institution meets these standards in law and in practice, with "
+            "facts, figures and the documents that show them."
+        ),
+        required=False,
+        strip=False,
+        max_length=ANSWER_MAX_CHARS,
+        widget=forms.Textarea,
+        error_messages={
+            "max_length": _(
+                "An answer can have at most %(limit_value)d characters (it has %(show_value)d). "
+                "Shorten it, or put the details in a document and cite its pages."
+            )
+        },
+    )
+
+
+class DocumentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return document_label(obj)
+
+
+class CiteForm(forms.Form):
+    document = DocumentChoiceField(
+        label=_("Document"),
+        queryset=Document.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the documents of this dossier.")},
+    )
+    pages = forms.CharField(
+        label=_("Pages"),
+        help_text=_("Numbers and ranges, for example 3, 7-9. Leave empty to cite the whole."),
+        required=False,
+        max_length=100,
+        validators=[validate_pages],
+    )
+
+    def __init__(self, *args: Any, documents: QuerySet[Document], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents  # type: ignore[attr-defined]
+
+
+class UploadForm(forms.Form):
+    # An empty file is left to the upload service, whose message says what to do.
+    file = forms.FileField(
+        label=_("File"),
+        allow_empty_file=True,
+        error_messages={"required": _("Choose a file to upload.")},
+    )
+    language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGES)
+    title = forms.CharField(
+        label=_("Title (optional)"),
+        help_text=_("For example “Act No. 2007-1545 of 30 October 2007”."),
+        required=False,
+        max_length=200,
+    )
+    replaces = forms.ModelChoiceField(
+        queryset=Document.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, documents: QuerySet[Document], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].queryset = documents  # type: ignore[attr-defined]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What must the institution correct?"),
+        help_text=_("The institution's focal points see this on their dossier."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        error_messages={"required": _("Say what must be corrected; the institution will see it.")},
+    )

@@ -1,0 +1,184 @@
+"""The dossier as a task list; checking it, submitting it and reopening it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from nhri_portal.errors import Conflict, DomainError
+from reviews import workflow
+from reviews.dossier_pages import is_draft, load_dossier, part_url, reopened_because, tasks
+from reviews.enums import ReviewState
+from reviews.forms import ComplaintsForm, ReopenForm
+from reviews.models import Review
+from reviews.permissions import load_dossier_review, may_act_on, may_edit_dossier, may_transition
+from reviews.services.dossier_answers import set_handles_complaints
+from reviews.services.dossiers import (
+    dossier_for,
+    missing,
+    reference,
+    reopen_dossier,
+    submit_dossier,
+)
+from reviews.views.refusals import status_of
+from reviews.views.signed_in import SignedInRequest
+
+if TYPE_CHECKING:
+    from institutions.permissions import AnyUser
+
+# The reopening form shares the task list with the complaints question: its ids differ.
+REOPEN_IDS = "reopen-%s"
+
+
+def may_reopen(user: AnyUser, review: Review) -> bool:
+    """Sending a submitted dossier back is the secretariat's transition to "dossier"."""
+    step = workflow.find(review.state, ReviewState.DOSSIER)
+    return not is_draft(review) and step is not None and may_transition(user, step, review)
+
+
+@login_required
+@require_safe
+def task_list(request: SignedInRequest, pk: int) -> HttpResponse:
+    review = load_dossier_review(request.user, pk)
+    return _task_list(request, review)
+
+
+def _task_list(
+    request: SignedInRequest,
+    review: Review,
+    *,
+    complaints_form: ComplaintsForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    dossier = load_dossier(review)
+    rows = tasks(review, dossier)
+    required = [row for row in rows if row.part.required]
+    if complaints_form is None:
+        known = dossier.handles_complaints
+        initial = {} if known is None else {"handles_complaints": "yes" if known else "no"}
+        complaints_form = ComplaintsForm(initial=initial)
+    context = {
+        "review": review,
+        "dossier": dossier,
+        "reference": reference(review),
+        "deadlines": list(review.deadlines.all()),
+        "answers": [row for row in rows if row.part.kind == "answer"],
+        "documents": [row for row in rows if row.part.kind == "document"],
+        "required_count": len(required),
+        "complete_count": sum(row.part.state == "complete" for row in required),
+        "editable": may_edit_dossier(request.user, review),
+        "draft": is_draft(review),
+        "reopened": reopened_because(review),
+        "complaints_form": complaints_form,
+        "may_reopen": may_reopen(request.user, review),
+        "reopen_form": reopen_form or ReopenForm(auto_id=REOPEN_IDS),
+    }
+    return render(request, "reviews/dossier/task_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def complaints(request: SignedInRequest, pk: int) -> HttpResponse:
+    review = load_dossier_review(request.user, pk, to_edit=True)
+    form = ComplaintsForm(request.POST)
+    if not form.is_valid():
+        return _task_list(request, review, complaints_form=form, status=400)
+    try:
+        set_handles_complaints(
+            review=review, value=form.cleaned_data["handles_complaints"], by=request.user
+        )
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return _task_list(request, review, complaints_form=form, status=status_of(error))
+    messages.success(request, _("Your answer on complaints handling was saved."))
+    return redirect("reviews:dossier", review.pk)
+
+
+@login_required
+@require_safe
+def check(request: SignedInRequest, pk: int) -> HttpResponse:
+    review = load_dossier_review(request.user, pk)
+    return _check(request, review)
+
+
+def _check(
+    request: SignedInRequest, review: Review, *, problem: str = "", status: int = 200
+) -> HttpResponse:
+    dossier = load_dossier(review)
+    context = {
+        "review": review,
+        "dossier": dossier,
+        "reference": reference(review),
+        "tasks": tasks(review, dossier),
+        "missing": [(part, part_url(review, part)) for part in missing(dossier)],
+        "editable": may_edit_dossier(request.user, review),
+        "draft": is_draft(review),
+        "problem": problem,
+    }
+    return render(request, "reviews/dossier/check.html", context, status=status)
+
+
+@login_required
+@require_POST
+def submit(request: SignedInRequest, pk: int) -> HttpResponse:
+    review = load_dossier_review(request.user, pk)
+    # A double click: the second post finds the dossier submitted and ends where the
+    # first one did.
+    if review.state == ReviewState.SUBMITTED and may_act_on(request.user, review):
+        return redirect("reviews:submitted", review.pk)
+    if not may_edit_dossier(request.user, review):
+        raise PermissionDenied
+    try:
+        submit_dossier(review=review, by=request.user)
+    except Conflict as error:
+        # Both clicks were read before either was saved; the other one submitted.
+        if review.state == ReviewState.SUBMITTED:
+            return redirect("reviews:submitted", review.pk)
+        return _check(request, review, problem=str(error), status=409)
+    except DomainError as error:
+        return _check(request, review, problem=str(error), status=status_of(error))
+    return redirect("reviews:submitted", review.pk)
+
+
+@login_required
+@require_safe
+def submitted(request: SignedInRequest, pk: int) -> HttpResponse:
+    review = load_dossier_review(request.user, pk)
+    dossier = dossier_for(review)
+    if dossier.submitted_at is None:
+        return redirect("reviews:dossier", review.pk)
+    context = {
+        "review": review,
+        "dossier": dossier,
+        "reference": reference(review),
+        "draft": is_draft(review),
+    }
+    return render(request, "reviews/dossier/submitted.html", context)
+
+
+@login_required
+@require_POST
+def reopen(request: SignedInRequest, pk: int) -> HttpResponse:
+    review = load_dossier_review(request.user, pk)
+    if not may_reopen(request.user, review):
+        raise PermissionDenied
+    form = ReopenForm(request.POST, auto_id=REOPEN_IDS)
+    if not form.is_valid():
+        return _task_list(request, review, reopen_form=form, status=400)
+    try:
+        reopen_dossier(review=review, reason=form.cleaned_data["reason"], by=request.user)
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return _task_list(request, review, reopen_form=form, status=status_of(error))
+    messages.success(
+        request, _("The dossier is open again. The institution's focal points see your reason.")
+    )
+    return redirect("reviews:dossier", review.pk)
