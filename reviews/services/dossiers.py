@@ -233,4 +233,5 @@ def reopen_dossier(*, review: Review, reason: str, by: User) -> Review:
     if not reason.strip():
         raise DomainError(_("Say what must be corrected; the institution will see it."))
     transition(review, to=ReviewState.DOSSIER, by=by, reason=reason)
+    Dossier.objects.filter(review=review).update(submitted_at=None, submitted_by=None)
     return review

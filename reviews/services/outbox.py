@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from institutions.enums import Role
 from nhri_portal import clock
 from reviews.enums import ReviewState
-from reviews.models import MessageState, OutgoingMessage, ReviewEvent
+from reviews.models import MessageState, OutgoingMessage, Review, ReviewEvent
 
 logger = logging.getLogger(__name__)
 
@@ -48,24 +50,45 @@ def queue_event_mail(event: ReviewEvent) -> list[OutgoingMessage]:
         return []
     review = event.review
     institution = review.institution
-    recipients = sorted(
+    focal_points = sorted(
         {m.user.email for m in institution.memberships.select_related("user") if m.user.email}
     )
-    if not recipients:
-        return []
-    with translation.override(institution.working_language):
-        context = {"event": event, "review": review, "institution": institution}
-        subject = render_to_string("emails/review_event_subject.txt", context).strip()
-        body = render_to_string("emails/review_event.txt", context)
-    now = clock.now()
-    messages = OutgoingMessage.objects.bulk_create(
-        OutgoingMessage(review=review, event=event, to=to, subject=subject, body=body,
-                        language=institution.working_language, created_at=now)
-        for to in recipients
-    )  # fmt: skip
+    context = {"event": event, "review": review, "institution": institution}
+    messages = _compose(review, event, focal_points, "review_event", institution.working_language,
+                        context)  # fmt: skip
+    if event.to_state == ReviewState.SUBMITTED:
+        # The secretariat works in English; the institution in its own language.
+        messages += _compose(review, event, secretariat_addresses(), "dossier_submitted", "en",
+                             context)  # fmt: skip
     for message in messages:
         _send_after_commit(message.pk)
     return messages
+
+
+def _compose(
+    review: Review, event: ReviewEvent, recipients: list[str], template: str, language: str,
+    context: dict[str, object],
+) -> list[OutgoingMessage]:  # fmt: skip
+    if not recipients:
+        return []
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}.txt", context)
+    now = clock.now()
+    return OutgoingMessage.objects.bulk_create(
+        OutgoingMessage(review=review, event=event, to=to, subject=subject, body=body,
+                        language=language, created_at=now)
+        for to in recipients
+    )  # fmt: skip
+
+
+def secretariat_addresses() -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(groups__name=Role.SECRETARIAT.value, is_active=True)
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 def _send_after_commit(message_id: int) -> None:

@@ -167,7 +167,9 @@ def test_nothing_changes_after_submission_until_the_secretariat_reopens(cast):
     cast.review.refresh_from_db()
     assert cast.review.state == ReviewState.DOSSIER
     assert add(cast, slot=DocumentSlot.BUDGET).number == 1
-    messages = list(OutgoingMessage.objects.filter(review=cast.review).order_by("pk"))
+    messages = list(
+        OutgoingMessage.objects.filter(review=cast.review, to=cast.focal_point.email).order_by("pk")
+    )
     assert [m.subject for m in messages][-2:] == [
         "Accreditation of HOME: Submitted",
         "Accreditation of HOME: Dossier in progress",

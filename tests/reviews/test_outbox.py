@@ -90,16 +90,53 @@ def test_a_message_left_by_a_dead_worker_is_sent_again_after_ten_minutes(cast, m
 
 def test_starting_a_dossier_is_not_news_but_reopening_it_is(cast, mailoutbox):
     transition(cast.review, to=ReviewState.DOSSIER, by=cast.focal_point)
-    assert OutgoingMessage.objects.filter(review=cast.review).count() == 1  # the invitation
+    to_focal_point = OutgoingMessage.objects.filter(review=cast.review, to="focal@example.org")
+    assert to_focal_point.count() == 1  # the invitation
     transition(cast.review, to=ReviewState.SUBMITTED, by=cast.focal_point)
     transition(cast.review, to=ReviewState.DOSSIER, by=cast.secretariat, reason="Budget missing.")
-    subjects = list(
-        OutgoingMessage.objects.filter(review=cast.review)
-        .order_by("pk")
-        .values_list("subject", flat=True)
-    )
+    subjects = list(to_focal_point.order_by("pk").values_list("subject", flat=True))
     assert subjects == [
         "Accreditation of HOME: Invited",
         "Accreditation of HOME: Submitted",
         "Accreditation of HOME: Dossier in progress",
     ]
+
+
+def test_the_secretariat_is_told_of_a_submission(cast):
+    transition(cast.review, to=ReviewState.DOSSIER, by=cast.focal_point)
+    transition(cast.review, to=ReviewState.SUBMITTED, by=cast.focal_point)
+    event = cast.review.events.get(to_state=ReviewState.SUBMITTED)
+    assert sorted(event.messages.values_list("to", flat=True)) == [
+        "focal@example.org",
+        "secretariat@example.org",
+    ]
+
+
+def test_reopening_clears_the_submission(cast):
+    from reviews.services.dossiers import dossier_for, reopen_dossier
+
+    transition(cast.review, to=ReviewState.DOSSIER, by=cast.focal_point)
+    transition(cast.review, to=ReviewState.SUBMITTED, by=cast.focal_point)
+    dossier = dossier_for(cast.review)
+    dossier.submitted_by = cast.focal_point
+    dossier.save()
+    reopen_dossier(review=cast.review, reason="Send the 2029 budget.", by=cast.secretariat)
+    dossier.refresh_from_db()
+    assert (dossier.submitted_at, dossier.submitted_by) == (None, None)
+
+
+def test_the_secretariats_notice_of_a_submission_is_in_english_and_addressed_to_it(cast):
+    french = InstitutionFactory(name="Commission nationale", acronym="CN", working_language="fr")
+    procedure.focal_point(french, "fp-fr2")
+    review = procedure.open_review(french, procedure.session(dt.date(2031, 3, 10)))
+    fp = french.memberships.get().user
+    transition(review, to=ReviewState.DOSSIER, by=fp)
+    transition(review, to=ReviewState.SUBMITTED, by=fp)
+    notice = OutgoingMessage.objects.get(review=review, to="secretariat@example.org")
+    assert notice.language == "en"
+    assert notice.subject == "Dossier submitted: CN, Session March 2031"
+    assert "Commission nationale has submitted its dossier" in notice.body
+    to_institution = OutgoingMessage.objects.get(
+        review=review, to="fp-fr2@example.org", event__to_state=ReviewState.SUBMITTED
+    )
+    assert to_institution.language == "fr"
