@@ -140,3 +140,23 @@ def test_the_arabic_home_page_is_right_to_left_and_in_arabic(client, db):
     assert '<html lang="ar" dir="rtl">' in page
     assert "بوابة اعتماد المؤسسات الوطنية لحقوق الإنسان" in page
     assert "اعتماد المؤسسات الوطنية لحقوق الإنسان</h1>" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", "31 July 2007"),
+        ("fr", "31 juillet 2007"),
+        ("ru", "31 июля 2007"),
+        ("zh-hans", "2007年7月31日"),
+        ("es", "31 de julio de 2007"),
+    ],
+)
+def test_days_are_written_as_the_readers_language_writes_them(client, db, language, written):
+    from django.urls import reverse
+
+    page = client.get(
+        reverse("accreditation:chart"), {"as_of": "2007-07-31"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    text = page.content.decode()
+    assert f'<time datetime="2007-07-31">{written}' in text

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -18,13 +19,12 @@ register = template.Library()
 
 @register.filter
 def moment(value: dt.datetime | None) -> SafeString | str:
-    """``2007-10-05 14:30`` in a ``<time>`` element, like the days of the other pages:
-    it reads the same in every language, right-to-left ones included."""
+    """A moment in a ``<time>`` element, written as the reader's language writes it."""
     if not value:
         return ""
     local = timezone.localtime(value)
     return format_html(
-        '<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M")
+        '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "DATETIME_FORMAT")
     )
 
 

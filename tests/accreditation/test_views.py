@@ -112,7 +112,7 @@ def test_the_chart_is_drawn_for_today_when_no_day_is_given(client, db):
     before = text(visit(client, None, CHART, on=HELD - dt.timedelta(days=1)))
     after = text(visit(client, None, CHART, on=HELD))
     assert "Accredited Commission" not in before
-    assert 'as of <time datetime="2019-12-31">2019-12-31</time>.' in before
+    assert 'as of <time datetime="2019-12-31">31 December 2019</time>.' in before
     assert "Accredited Commission" in after
 
 

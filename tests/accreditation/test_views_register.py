@@ -117,7 +117,7 @@ def test_an_institution_page_shows_a_pending_downgrade_and_the_old_grade_standin
     page = text(
         visit(client, None, reverse("institutions:detail", args=[made.pk]), on=dt.date(2030, 6, 1))
     )
-    assert 'B from <time datetime="2031-05-10">2031-05-10</time>; A stands until then.' in page
+    assert 'B from <time datetime="2031-05-10">10 May 2031</time>; A stands until then.' in page
     assert "SCA 2030 session" in page  # the history names the decision before it applies
     assert "Votes in GANHRI" in page  # A's rights stand too
     later = text(
