@@ -160,3 +160,15 @@ def test_days_are_written_as_the_readers_language_writes_them(client, db, langua
     )
     text = page.content.decode()
     assert f'<time datetime="2007-07-31">{written}' in text
+
+
+def test_moments_in_arabic_put_the_day_first():
+    import datetime as dt
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("ar"):
+        written = date_format(dt.datetime(2026, 11, 28, 9, 5), "DATETIME_FORMAT")
+    assert written.startswith("28 ")
+    assert written.endswith("09:05")
