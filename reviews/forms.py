@@ -1,4 +1,4 @@
-"""Forms of the dossier pages. They check what a person typed; the services decide."""
+"""Forms of the invitation and dossier pages: they check what a person typed; services decide."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from institutions.enums import LANGUAGES
+from institutions.models import Institution
 from reviews.dossier_pages import document_label
-from reviews.models import Document
+from reviews.enums import ReviewKind
+from reviews.models import Document, Session
 from reviews.models.dossiers import validate_pages
 
 # Long enough for a thorough section (about 3,000 words), short enough that an answer
@@ -108,3 +111,111 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         error_messages={"required": _("Say what must be corrected; the institution will see it.")},
     )
+
+
+# A Unicode isolate does in an <option> what <bdi> and <time> do elsewhere: a Latin name
+# keeps its punctuation, and a date its order, inside right-to-left text.
+_ISOLATED = "\u2068%s\u2069"
+
+
+def country_name(institution: Institution) -> str:
+    """In the language of the page."""
+    return str(institution.country.name)  # type: ignore[attr-defined]
+
+
+def institution_label(institution: Institution) -> str:
+    values = {
+        "name": _ISOLATED % institution.name,
+        "acronym": institution.acronym,
+        "country": country_name(institution),
+    }
+    if institution.acronym:
+        label = _("%(name)s (%(acronym)s), %(country)s") % values
+    else:
+        label = _("%(name)s, %(country)s") % values
+    if getattr(institution, "has_open_review", False):
+        return _("%(institution)s: already has an open review") % {"institution": label}
+    return label
+
+
+def session_label(session: Session) -> str:
+    values = {
+        "name": _ISOLATED % session.name,
+        "first": _ISOLATED % date_format(session.starts_on, "DATE_FORMAT"),
+        "last": _ISOLATED % date_format(session.ends_on, "DATE_FORMAT"),
+    }
+    if session.dates_confirmed:
+        return _("%(name)s, %(first)s to %(last)s") % values
+    return _("%(name)s, %(first)s to %(last)s (dates to be confirmed)") % values
+
+
+class _ByCountryName(forms.models.ModelChoiceIterator):
+    """Country names depend on the language of the page: sorted here, not by the database."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        found = list(self.queryset)
+        found.sort(key=lambda obj: (country_name(obj), obj.name))
+        for obj in found:
+            yield self.choice(obj)
+
+
+class InstitutionChoiceField(forms.ModelChoiceField):
+    iterator = _ByCountryName
+
+    def label_from_instance(self, obj: Any) -> str:
+        return institution_label(obj)
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return session_label(obj)
+
+
+class InviteForm(forms.Form):
+    institution = InstitutionChoiceField(
+        label=_("Institution"),
+        help_text=_("By country. An institution with an open review cannot be invited again."),
+        queryset=Institution.objects.none(),
+        empty_label=_("Choose an institution"),
+        error_messages={
+            "required": _("Choose the institution to invite."),
+            "invalid_choice": _("Choose one of the institutions in the list."),
+        },
+    )
+    session = SessionChoiceField(
+        label=_("Session"),
+        help_text=_("The session of the Sub-Committee that will consider the review."),
+        queryset=Session.objects.none(),
+        empty_label=_("Choose a session"),
+        error_messages={
+            "required": _("Choose the session that will consider the review."),
+            "invalid_choice": _("Choose one of the sessions still to come."),
+        },
+    )
+    kind = forms.TypedChoiceField(
+        label=_("Kind of review"),
+        choices=ReviewKind.choices,
+        coerce=ReviewKind,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of review.")},
+    )
+    reason = forms.CharField(
+        label=_("Note to the institution (optional)"),
+        help_text=_("The focal points read it in the invitation."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        institutions: QuerySet[Institution],
+        sessions: QuerySet[Session],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]

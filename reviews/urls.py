@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from reviews import views
-from reviews.views import documents, dossier, statement
+from reviews.views import documents, dossier, invitations, statement
 
 app_name = "reviews"
 
@@ -10,6 +10,8 @@ _THEME = _DOSSIER + "statement/<slug:theme>/"
 _SLOT = _DOSSIER + "documents/<slug:slot>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("reviews/invite/", invitations.invitation, name="invite"),
+    path("reviews/invite/deadlines/", invitations.deadlines, name="invite_deadlines"),
     path(_DOSSIER, dossier.task_list, name="dossier"),
     path(_DOSSIER + "complaints/", dossier.complaints, name="complaints"),
     path(_THEME, statement.statement, name="statement"),

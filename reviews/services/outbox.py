@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -67,7 +68,7 @@ def queue_event_mail(event: ReviewEvent) -> list[OutgoingMessage]:
 
 def _compose(
     review: Review, event: ReviewEvent, recipients: list[str], template: str, language: str,
-    context: dict[str, object],
+    context: Mapping[str, object],
 ) -> list[OutgoingMessage]:  # fmt: skip
     if not recipients:
         return []
