@@ -14,9 +14,11 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
@@ -96,6 +98,7 @@ def inspect_upload(
     finally:
         file.seek(0)
     content_type, extension = _KINDS[kind]
+    check_name(name, kind=kind)
     return Inspected(
         kind=kind,
         content_type=content_type,
@@ -249,6 +252,39 @@ def _read_mimetype(archive: zipfile.ZipFile) -> bytes:
 
 def _is_macro_storage(name: str) -> bool:
     return name.lower().endswith("vbaproject.bin") or name.startswith(("Basic/", "Scripts/"))
+
+
+# The endings a name may have for what the content is.
+_ENDINGS = {"jpeg": (".jpg", ".jpeg")}
+_KIND_NAMES = {
+    "pdf": gettext_lazy("PDF"),
+    "docx": gettext_lazy("Word document (DOCX)"),
+    "odt": gettext_lazy("OpenDocument text (ODT)"),
+    "xlsx": gettext_lazy("Excel workbook (XLSX)"),
+    "png": gettext_lazy("PNG image"),
+    "jpeg": gettext_lazy("JPEG image"),
+}
+
+
+def check_name(name: str, *, kind: str) -> None:
+    """Refuse a name that hides a folder path or invisible characters, or whose ending
+    says something other than the content is: either is a mistake or a trick."""
+    if "/" in name or "\\" in name or any(unicodedata.category(c) == "Cc" for c in name):
+        raise UploadRefused(
+            _("The file name contains a folder path or invisible characters. Rename the "
+              "file on your computer (for example “annual-report-2024.pdf”) and upload it "
+              "again."),
+            code="bad-name",
+        )  # fmt: skip
+    ending = PurePosixPath(name.strip()).suffix.lower()
+    allowed = _ENDINGS.get(kind, (_KINDS[kind][1],))
+    if ending and ending not in allowed:
+        raise UploadRefused(
+            _("This file is a %(kind)s, but its name ends in “%(ending)s”. Check that you "
+              "chose the right file; if you did, rename it to end in “%(right)s” and upload "
+              "it again.") % {"kind": _KIND_NAMES[kind], "ending": ending, "right": allowed[0]},
+            code="name-mismatch",
+        )  # fmt: skip
 
 
 def sanitise_name(name: str, *, extension: str) -> str:

@@ -135,11 +135,26 @@ def test_a_pdf_without_pages_is_refused():
     assert "readable page" in refusal.message
 
 
-def test_a_png_named_as_a_pdf_is_accepted_as_the_png_it_is():
-    inspected = _inspect(_png(), "report.pdf")
+def test_a_png_named_as_a_pdf_is_refused_with_what_it_really_is():
+    refusal = _refusal(_png(), "report.pdf")
+    assert refusal.code == "name-mismatch"
+    assert "This file is a PNG image, but its name ends in “.pdf”" in refusal.message
+
+
+def test_a_png_without_an_ending_is_taken_as_the_png_it_is():
+    inspected = _inspect(_png(), "report")
     assert (inspected.kind, inspected.content_type) == ("png", "image/png")
     assert inspected.safe_name == "report.png"
     assert inspected.page_count is None
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd.pdf", "..\\..\\boot.pdf", "law\x00.pdf", "law\n.pdf"]
+)
+def test_a_name_with_a_folder_path_or_invisible_characters_is_refused(name):
+    refusal = _refusal(_pdf(1), name)
+    assert refusal.code == "bad-name"
+    assert "folder path or invisible characters" in refusal.message
 
 
 def test_a_jpeg_gets_the_canonical_extension():
@@ -208,9 +223,9 @@ def test_a_file_of_exactly_the_limit_is_accepted():
 
 
 def test_a_docx_an_xlsx_and_an_odt_are_told_apart_by_their_members():
-    docx = _inspect(_docx(), "organigramme.zip")
-    xlsx = _inspect(_xlsx(), "budget.pdf")
-    odt = _inspect(_odt(), "rapport.docx")
+    docx = _inspect(_docx(), "organigramme")
+    xlsx = _inspect(_xlsx(), "budget.XLSX")
+    odt = _inspect(_odt(), "rapport.odt")
     assert (docx.kind, docx.safe_name) == ("docx", "organigramme.docx")
     assert docx.content_type.endswith("wordprocessingml.document")
     assert (xlsx.kind, xlsx.safe_name) == ("xlsx", "budget.xlsx")
@@ -340,3 +355,14 @@ def test_a_long_non_latin_file_name_fits_in_255_bytes():
 def test_a_pdf_with_a_few_stray_bytes_before_its_header_is_accepted():
     inspected = _inspect(b"\xef\xbb\xbf\r\n" + _pdf(2))
     assert (inspected.kind, inspected.page_count) == ("pdf", 2)
+
+
+def test_an_office_document_named_as_another_kind_is_refused():
+    assert _refusal(_xlsx(), "budget.pdf").code == "name-mismatch"
+    assert _refusal(_odt(), "rapport.docx").code == "name-mismatch"
+
+
+def test_a_jpeg_may_end_in_jpg_or_jpeg():
+    content = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+    assert _inspect(content, "chart.JPEG").safe_name == "chart.jpg"
+    assert _inspect(content, "chart.jpg").kind == "jpeg"

@@ -95,12 +95,17 @@ def test_an_empty_file_is_refused_with_the_message_and_nothing_is_stored(client,
     assert focal.review.state == ReviewState.INVITED
 
 
-def test_text_named_pdf_is_refused_and_a_png_named_pdf_is_accepted_as_png(client, focal):
+def test_text_or_a_png_named_pdf_is_refused_and_a_png_named_png_is_accepted(client, focal):
     response = post_file(client, focal.review, SimpleUploadedFile("law.pdf", b"Hello, world"))
     assert response.status_code == 400
     assert "This type of file is not accepted." in text(response)
-    assert not DocumentVersion.objects.exists()
     response = post_file(client, focal.review, SimpleUploadedFile("chart.pdf", PNG))
+    assert response.status_code == 400
+    assert "This file is a PNG image, but its name ends in" in text(response)
+    response = post_file(client, focal.review, SimpleUploadedFile("../../etc/passwd.pdf", PNG))
+    assert response.status_code == 400
+    assert not DocumentVersion.objects.exists()
+    response = post_file(client, focal.review, SimpleUploadedFile("chart.png", PNG))
     assert response.status_code == 302
     version = DocumentVersion.objects.get()
     assert (version.kind, version.content_type) == ("png", "image/png")
