@@ -69,6 +69,7 @@ def _page(
         "review": review,
         "dossier": dossier,
         "theme": theme,
+        "changes": _changes(answer),
         "optional": theme in OPTIONAL_THEMES,
         "criteria": criteria_of(theme),
         "answer": answer,
@@ -153,3 +154,16 @@ def add_citation(request: SignedInRequest, pk: int, theme: str) -> HttpResponse:
         return _page(request, review, chosen, cite_form=form, status=status_of(error))
     messages.success(request, _("The pages are linked to your answer."))
     return redirect("reviews:statement", review.pk, chosen)
+
+
+# Autosave keeps a version every few seconds of typing; the page shows the latest ones.
+SHOWN_CHANGES = 20
+
+
+def _changes(answer: ComplianceAnswer | None) -> list[object]:
+    """Who saved this answer, when and with what text, most recent first."""
+    if answer is None:
+        return []
+    return list(
+        answer.history.select_related("updated_by").order_by("-history_date")[:SHOWN_CHANGES]
+    )

@@ -166,3 +166,22 @@ def test_the_documents_to_cite_come_in_the_order_of_the_task_list(client, focal)
         "Latest published annual report: report.pdf",
         "Other document: annex.pdf",
     ]
+
+
+def test_the_statement_page_shows_who_saved_which_version(client, cast):
+    from institutions.enums import MembershipRole
+    from institutions.services import add_member
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="colleague", first_name="Chloé", last_name="Colleague")
+    add_member(user=colleague, institution=cast.home, role=MembershipRole.FOCAL_POINT, by=None)
+    save_answer(
+        review=cast.review, theme=Theme.PLURALISM, text="Our first draft.", by=cast.focal_point
+    )
+    save_answer(review=cast.review, theme=Theme.PLURALISM, text="Chloé's rewrite.", by=colleague)
+    client.force_login(cast.focal_point)
+    page = client.get(url("statement", cast.review, Theme.PLURALISM))
+    content = page.content.decode()
+    assert "The last 2 saved versions and who saved them" in content
+    assert content.index("Chloé&#x27;s rewrite.") < content.index("Our first draft.")
+    assert "Chloé Colleague" in content
