@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_THEME, statement.statement, name="statement"),
     path(_THEME + "autosave/", statement.autosave, name="statement_autosave"),
     path(_THEME + "cite/", statement.add_citation, name="cite"),
+    path(_THEME + "cite/<int:evidence_pk>/remove/", statement.remove_citation, name="uncite"),
     path(_SLOT, documents.documents, name="documents"),
     path(_SLOT + "upload/", documents.upload, name="upload"),
     path(_DOSSIER + "files/<int:version_pk>/", documents.download, name="download"),

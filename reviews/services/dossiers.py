@@ -139,6 +139,13 @@ def cite(*, answer: ComplianceAnswer, document: Document, pages: str, by: User) 
     return evidence
 
 
+@transaction.atomic
+def uncite(*, evidence: Evidence, by: User) -> None:
+    """Remove a link from an answer to a document. Effects: the link is deleted."""
+    _require_editor(evidence.answer.dossier.review, by)
+    evidence.delete()
+
+
 @dataclass(frozen=True)
 class Part:
     key: str  # a theme or a document slot

@@ -15,9 +15,9 @@ from nhri_portal.errors import DomainError
 from reviews.dossier_pages import criteria_of, document_choices, is_draft
 from reviews.enums import OPTIONAL_THEMES, Theme
 from reviews.forms import AnswerForm, CiteForm
-from reviews.models import ComplianceAnswer, Review
+from reviews.models import ComplianceAnswer, Evidence, Review
 from reviews.permissions import load_dossier_review, may_edit_dossier
-from reviews.services.dossiers import cite, dossier_for, save_answer
+from reviews.services.dossiers import cite, dossier_for, save_answer, uncite
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
@@ -153,6 +153,27 @@ def add_citation(request: SignedInRequest, pk: int, theme: str) -> HttpResponse:
         form.add_error(None, str(error))
         return _page(request, review, chosen, cite_form=form, status=status_of(error))
     messages.success(request, _("The pages are linked to your answer."))
+    return redirect("reviews:statement", review.pk, chosen)
+
+
+@login_required
+@require_POST
+def remove_citation(
+    request: SignedInRequest, pk: int, theme: str, evidence_pk: int
+) -> HttpResponse:
+    review = load_dossier_review(request.user, pk, to_edit=True)
+    chosen = _theme(theme)
+    evidence = Evidence.objects.filter(
+        pk=evidence_pk, answer__dossier__review=review, answer__theme=chosen
+    ).first()
+    if evidence is None:  # already removed (a double click) or not of this answer
+        return redirect("reviews:statement", review.pk, chosen)
+    try:
+        uncite(evidence=evidence, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("reviews:statement", review.pk, chosen)
+    messages.success(request, _("The link to the document was removed."))
     return redirect("reviews:statement", review.pk, chosen)
 
 

@@ -185,3 +185,25 @@ def test_the_statement_page_shows_who_saved_which_version(client, cast):
     assert "The last 2 saved versions and who saved them" in content
     assert content.index("Chloé&#x27;s rewrite.") < content.index("Our first draft.")
     assert "Chloé Colleague" in content
+
+
+def test_a_wrong_citation_can_be_removed_by_the_institution_only(client, cast):
+    from reviews.services.dossiers import cite
+
+    version = add(cast.review, cast.focal_point)
+    answer = save_answer(review=cast.review, theme=Theme.PLURALISM, text="x", by=cast.focal_point)
+    evidence = cite(answer=answer, document=version.document, pages="2", by=cast.focal_point)
+    address = url("uncite", cast.review, Theme.PLURALISM, evidence.pk)
+    expected = {"other_focal_point": 404, "sca_member": 404, "bureau_member": 404,
+                "observer": 404, "recused_sca_member": 404}  # fmt: skip
+    for name, status in expected.items():
+        client.force_login(getattr(cast, name))
+        assert client.post(address).status_code == status, name
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    client.force_login(cast.focal_point)
+    page = client.get(url("statement", cast.review, Theme.PLURALISM))
+    assert "Remove" in text(page)
+    response = client.post(address)
+    assert response.status_code == 302
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()
+    assert client.post(address).status_code == 302  # a second click changes nothing
