@@ -219,3 +219,68 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
+
+
+class _DayInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class SessionDatesForm(forms.Form):
+    starts_on = forms.DateField(
+        label=_("First day"),
+        widget=_DayInput(),
+        error_messages={
+            "required": _("Give the first day of the session."),
+            "invalid": _("Give the first day as a date, for example 2031-03-10."),
+        },
+    )
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        widget=_DayInput(),
+        error_messages={
+            "required": _("Give the last day of the session."),
+            "invalid": _("Give the last day as a date, for example 2031-03-14."),
+        },
+    )
+
+
+class SessionForm(SessionDatesForm):
+    number = forms.IntegerField(
+        label=_("Number (optional)"),
+        help_text=_("The session's number in the SCA's series, for example 52."),
+        required=False,
+        min_value=1,
+        max_value=32767,
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        help_text=_("For example “SCA session March 2031”."),
+        max_length=200,
+        error_messages={"required": _("Give the session a name.")},
+    )
+    place = forms.CharField(
+        label=_("Place (optional)"),
+        help_text=_("For example Geneva."),
+        required=False,
+        max_length=120,
+    )
+    is_virtual = forms.BooleanField(label=_("The session meets online"), required=False)
+    dates_confirmed = forms.BooleanField(
+        label=_("The dates are confirmed"),
+        help_text=_("Leave unticked while only the month of the session is known."),
+        required=False,
+        initial=True,
+    )
+
+    field_order = [
+        "number",
+        "name",
+        "starts_on",
+        "ends_on",
+        "place",
+        "is_virtual",
+        "dates_confirmed",
+    ]

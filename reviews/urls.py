@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from reviews import views
-from reviews.views import documents, dossier, invitations, statement
+from reviews.views import documents, dossier, invitations, sessions, statement
 
 app_name = "reviews"
 
@@ -10,6 +10,10 @@ _THEME = _DOSSIER + "statement/<slug:theme>/"
 _SLOT = _DOSSIER + "documents/<slug:slot>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("sessions/", sessions.session_list, name="sessions"),
+    path("sessions/new/", sessions.session_create, name="session_create"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session"),
+    path("sessions/<int:pk>/dates/", sessions.session_dates, name="session_dates"),
     path("reviews/invite/", invitations.invitation, name="invite"),
     path("reviews/invite/deadlines/", invitations.deadlines, name="invite_deadlines"),
     path(_DOSSIER, dossier.task_list, name="dossier"),

@@ -16,7 +16,8 @@ from institutions.models import Seat
 from institutions.permissions import require_secretariat
 from nhri_portal import clock
 from nhri_portal.errors import DomainError
-from reviews.models import Session, SessionDeadline
+from reviews.enums import ReviewState
+from reviews.models import ReviewDeadline, Session, SessionDeadline
 from reviews.permissions import SIT_IN_SESSION
 
 if TYPE_CHECKING:
@@ -31,6 +32,12 @@ SESSION_RULES = (
     RuleKey.SUMMARY_SENT,
     RuleKey.SUMMARY_RESPONSE_DUE,
 )
+
+# A review takes its dossier deadline from its session while the dossier is still to come;
+# once submitted, the date it was held to is history and stays.
+DOSSIER_STILL_DUE = (ReviewState.INVITED, ReviewState.DOSSIER)
+
+Change = tuple[str, dt.date, dt.date]
 
 
 @transaction.atomic
@@ -79,3 +86,55 @@ def seat_in_session(*, session: Session, seat: Seat, by: User | None) -> None:
     session.seats.add(seat)
     for person in seat.people.all():
         assign_perm(SIT_IN_SESSION, person, session)
+
+
+@transaction.atomic
+def move_session(
+    *, session: Session, starts_on: dt.date, ends_on: dt.date, by: User | None
+) -> list[Change]:
+    """Move a session's dates. Effects: the session's dates (history row); every session
+    deadline recomputed from the rulebook; the dossier deadline of each review of the
+    session whose dossier is still due follows. Returns each deadline that changed:
+    (label, old date, new date)."""
+    require_secretariat(by)
+    if ends_on < starts_on:
+        raise DomainError(_("A session cannot end before it starts."))
+    # Two secretaries moving the same session at once: the second waits, then wins.
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    session.starts_on, session.ends_on = starts_on, ends_on
+    session.save(update_fields=["starts_on", "ends_on"])
+    now = clock.now()
+    changes: list[Change] = []
+    for key in SESSION_RULES:
+        deadline = rulebook.compute(key, anchor_on=starts_on, anchor_label=_("session opens"))
+        row = session.deadlines.filter(rule_key=key).first()
+        if row is None:
+            SessionDeadline.objects.create(session=session, set_at=now, **deadline.as_fields())
+            continue
+        if row.due_on != deadline.due_on:
+            changes.append((deadline.label, row.due_on, deadline.due_on))
+        SessionDeadline.objects.filter(pk=row.pk).update(set_at=now, **deadline.as_fields())
+    changes += _move_dossier_deadlines(session, now)
+    return changes
+
+
+def _move_dossier_deadlines(session: Session, now: dt.datetime) -> list[Change]:
+    due = session.deadlines.filter(rule_key=RuleKey.DOSSIER_DUE).first()
+    if due is None:
+        return []
+    fields = due.as_deadline().as_fields()
+    rows = ReviewDeadline.objects.filter(
+        review__session=session,
+        review__state__in=DOSSIER_STILL_DUE,
+        rule_key=RuleKey.DOSSIER_DUE,
+    )
+    changes: list[Change] = []
+    for row in rows.select_related("review__institution").order_by("review__institution__name"):
+        if row.due_on != due.due_on:
+            label = _("%(label)s: %(institution)s") % {
+                "label": row.label,
+                "institution": row.review.institution.short_name,
+            }
+            changes.append((label, row.due_on, due.due_on))
+    rows.update(set_at=now, **fields)
+    return changes
