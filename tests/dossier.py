@@ -9,8 +9,12 @@ from django.urls import reverse
 
 from reviews.enums import REQUIRED_SLOTS, DocumentSlot, Theme
 from reviews.models import DocumentVersion, Review
-from reviews.services.dossier_answers import set_handles_complaints
-from reviews.services.dossiers import save_answer, submit_dossier, upload_document
+from reviews.services.dossiers import (
+    save_answer,
+    set_handles_complaints,
+    submit_dossier,
+    upload_document,
+)
 from tests import files
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32

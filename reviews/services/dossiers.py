@@ -115,6 +115,21 @@ def upload_document(
 
 
 @transaction.atomic
+def set_handles_complaints(*, review: Review, value: bool, by: User) -> Dossier:
+    """Say whether the institution handles individual complaints (Paris Principles,
+    section D); the answer makes the complaints theme required or optional.
+
+    Effects: the dossier's answer and its history row, the review started.
+    """
+    _require_editor(review, by)
+    _start(review, by)
+    dossier = dossier_for(review)
+    dossier.handles_complaints = value
+    dossier.save(update_fields=["handles_complaints"])
+    return dossier
+
+
+@transaction.atomic
 def save_answer(*, review: Review, theme: Theme, text: str, by: User) -> ComplianceAnswer:
     """Save (or autosave) the answer on one theme. Effects: the answer and its history row."""
     _require_editor(review, by)

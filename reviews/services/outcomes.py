@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -37,7 +37,6 @@ class Paragraph:
 class OutcomeResult:
     recommendation: Recommendation
     follow_up: Review | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _add_paragraphs(recommendation: Recommendation, paragraphs: list[Paragraph]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,13 +34,12 @@ def transition(
     to: ReviewState,
     by: User | None,
     reason: str = "",
-    after_commit: Callable[[ReviewEvent], None] | None = None,
 ) -> TransitionResult:
     """Move ``review`` to ``to`` as ``by`` (None: the rules themselves).
 
     Effects: the state (only if it is still what was loaded: a concurrent change
-    raises :class:`Conflict`), one history row, ``after_commit(event)`` scheduled
-    once the transaction commits, and the institution's mail scheduled the same way.
+    raises :class:`Conflict`), one history row, and the institution's mail written to
+    the outbox, to be sent once the transaction commits.
     Re-applying the current state changes nothing.
     """
     if review.state == to:
@@ -71,8 +69,6 @@ def transition(
                 reason=reason,
             )
             queue_event_mail(event)
-            if after_commit is not None:
-                transaction.on_commit(lambda: after_commit(event))
     except ConcurrentTransition:
         review.refresh_from_db(fields=["state", "state_changed_at"])
         raise Conflict(

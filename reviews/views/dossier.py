@@ -19,12 +19,12 @@ from reviews.enums import ReviewState
 from reviews.forms import ComplaintsForm, ReopenForm
 from reviews.models import Review
 from reviews.permissions import load_dossier_review, may_act_on, may_edit_dossier, may_transition
-from reviews.services.dossier_answers import set_handles_complaints
 from reviews.services.dossiers import (
     dossier_for,
     missing,
     reference,
     reopen_dossier,
+    set_handles_complaints,
     submit_dossier,
 )
 from reviews.views.refusals import status_of

@@ -14,8 +14,12 @@ from playwright.sync_api import Page, expect
 
 from reviews.enums import OPTIONAL_THEMES, REQUIRED_SLOTS, DocumentSlot, ReviewState, Theme
 from reviews.models import ComplianceAnswer, ReviewEvent
-from reviews.services.dossier_answers import set_handles_complaints
-from reviews.services.dossiers import reference, save_answer, upload_document
+from reviews.services.dossiers import (
+    reference,
+    save_answer,
+    set_handles_complaints,
+    upload_document,
+)
 from reviews.views import dossier as dossier_views
 from tests import files
 from tests.dossier import complete
