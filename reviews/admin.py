@@ -8,22 +8,35 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from nhri_portal.lib.admin import ViewOnlyAdmin, ViewOnlyInline, ViewOnlyMixin
 from reviews.models import (
+    AnswerAttachment,
     BureauVote,
+    CaseComment,
     Challenge,
     ComplianceAnswer,
     Decision,
     Document,
     DocumentVersion,
     Dossier,
+    DraftParagraph,
     Evidence,
+    IssueAnswer,
+    IssueSummary,
+    MemberObjection,
     OutgoingMessage,
     Recommendation,
+    RecommendationDraft,
     RecommendationParagraph,
+    Recusal,
+    ReturnedItem,
     Review,
     ReviewDeadline,
     ReviewEvent,
+    Screening,
     Session,
     SessionDeadline,
+    SubmissionAttachment,
+    SummaryIssue,
+    ThirdPartySubmission,
 )
 
 _DEADLINE_FIELDS = [
@@ -258,3 +271,23 @@ class EvidenceAdmin(ViewOnlyAdmin):
     list_display = ["answer", "document", "pages"]
     search_fields = ["answer__dossier__review__institution__name"]
     list_select_related = ["answer__dossier__review__institution", "document"]
+
+
+# The workspace's rows are written by its services and pages; the admin only looks.
+_BY_REVIEW = ["review__institution__name", "review__institution__acronym"]
+for model, search_fields in [
+    (Screening, [*_BY_REVIEW, "note"]),
+    (ReturnedItem, ["screening__review__institution__name", "note"]),
+    (IssueSummary, _BY_REVIEW),
+    (SummaryIssue, ["summary__review__institution__name", "facts", "concern"]),
+    (IssueAnswer, ["issue__summary__review__institution__name", "text"]),
+    (AnswerAttachment, ["original_name"]),
+    (ThirdPartySubmission, [*_BY_REVIEW, "source_name"]),
+    (SubmissionAttachment, ["original_name"]),
+    (MemberObjection, [*_BY_REVIEW, "reasons"]),
+    (Recusal, [*_BY_REVIEW, "note"]),
+    (CaseComment, [*_BY_REVIEW, "body"]),
+    (RecommendationDraft, [*_BY_REVIEW, "summary"]),
+    (DraftParagraph, ["draft__review__institution__name", "notes", "request"]),
+]:
+    admin.site.register(model, ViewOnlyAdmin, search_fields=search_fields)

@@ -155,3 +155,41 @@ class PartState(models.TextChoices):
     NOT_STARTED = "not-started", _("Not started")
     IN_PROGRESS = "in-progress", _("In progress")
     COMPLETE = "complete", _("Complete")
+
+
+class ScreeningResult(models.TextChoices):
+    COMPLETE = "complete", _("Complete")
+    RETURNED = "returned", _("Returned as incomplete")
+
+
+class ParagraphKind(models.TextChoices):
+    ISSUE = "issue", _("Issue")
+    COMMENDATION = "commendation", _("Commendation")
+
+
+class ActionVerb(models.TextChoices):
+    """What the SCA asks of the institution (or of the State) in an issue."""
+
+    ENCOURAGES = "encourages", _("encourages")
+    RECOMMENDS = "recommends", _("recommends")
+    URGES = "urges", _("urges")
+
+
+class SourceKind(models.TextChoices):
+    CIVIL_SOCIETY = "civil-society", _("Civil society organisation")
+    STATE = "state", _("State authority")
+    NHRI = "nhri", _("Another national human rights institution")
+    UN = "un", _("United Nations body")
+    INDIVIDUAL = "individual", _("Individual")
+    OTHER = "other", _("Other")
+
+
+class ObjectionRuling(models.TextChoices):
+    PENDING = "pending", _("Awaiting the Bureau's ruling")
+    UPHELD = "upheld", _("Upheld: the member does not take part")
+    REJECTED = "rejected", _("Rejected: the member takes part")
+
+
+class RecusalReason(models.TextChoices):
+    OBJECTION_UPHELD = "objection-upheld", _("The Bureau upheld the institution's objection")
+    DECLARED = "declared", _("Conflict of interest declared")

@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 class Actor(Enum):
     SECRETARIAT = "secretariat"
     FOCAL_POINT = "focal point of the institution"
+    SCA_CHAIR = "chair of the SCA, sitting on the case"
     SYSTEM = "the rules (deadline sweep)"
 
 
 SEC = frozenset({Actor.SECRETARIAT})
 SEC_OR_FP = frozenset({Actor.SECRETARIAT, Actor.FOCAL_POINT})
+SEC_OR_CHAIR = frozenset({Actor.SECRETARIAT, Actor.SCA_CHAIR})
 SYSTEM = frozenset({Actor.SYSTEM})
 SEC_OR_SYSTEM = frozenset({Actor.SECRETARIAT, Actor.SYSTEM})
 
@@ -85,12 +87,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.SCREENING,    S.SUMMARY_SHARED,   SEC,           _("Share the summary of issues")),
     T(S.SCREENING,    S.READY,            SEC,           _("Mark ready for the session")),
     T(S.SUMMARY_SHARED, S.READY,          SEC,           _("Mark ready for the session")),
-    T(S.READY,        S.AT_SESSION,       SEC,           _("Take up at the session")),
-    T(S.AT_SESSION,   S.RECOMMENDED,      SEC,           _("Record the SCA's recommendation"),
+    T(S.READY,        S.AT_SESSION,       SEC_OR_CHAIR,  _("Take up at the session")),
+    T(S.AT_SESSION,   S.RECOMMENDED,      SEC_OR_CHAIR,  _("Record the SCA's recommendation"),
       has_challengeable_recommendation, _("Record a recommendation first.")),
-    T(S.AT_SESSION,   S.DEFERRED,         SEC,           _("Record the deferral"),
+    T(S.AT_SESSION,   S.DEFERRED,         SEC_OR_CHAIR,  _("Record the deferral"),
       was_deferred, _("Record the deferral and its session first.")),
-    T(S.AT_SESSION,   S.SPECIAL_REVIEW_OPENED, SEC,
+    T(S.AT_SESSION,   S.SPECIAL_REVIEW_OPENED, SEC_OR_CHAIR,
       _("Record the opening of a special review"),
       opened_special_review, _("Record the special review and its session first.")),
     T(S.RECOMMENDED,  S.NOTIFIED,         SEC,           _("Notify the institution")),

@@ -1,3 +1,5 @@
+from reviews.models.conflicts import MemberObjection, Recusal
+from reviews.models.deliberation import CaseComment, DraftParagraph, RecommendationDraft
 from reviews.models.dossiers import ComplianceAnswer, Document, DocumentVersion, Dossier, Evidence
 from reviews.models.outbox import MessageState, OutgoingMessage
 from reviews.models.outcomes import (
@@ -8,24 +10,46 @@ from reviews.models.outcomes import (
     RecommendationParagraph,
 )
 from reviews.models.reviews import Review, ReviewDeadline, ReviewEvent
+from reviews.models.screening import ReturnedItem, Screening
 from reviews.models.sessions import Session, SessionDeadline
+from reviews.models.summaries import (
+    AnswerAttachment,
+    IssueAnswer,
+    IssueSummary,
+    SubmissionAttachment,
+    SummaryIssue,
+    ThirdPartySubmission,
+)
 
 __all__ = [
+    "AnswerAttachment",
     "BureauVote",
+    "CaseComment",
     "Challenge",
     "ComplianceAnswer",
     "Decision",
     "Document",
     "DocumentVersion",
     "Dossier",
+    "DraftParagraph",
     "Evidence",
+    "IssueAnswer",
+    "IssueSummary",
+    "MemberObjection",
     "MessageState",
     "OutgoingMessage",
     "Recommendation",
+    "RecommendationDraft",
     "RecommendationParagraph",
+    "Recusal",
+    "ReturnedItem",
     "Review",
     "ReviewDeadline",
     "ReviewEvent",
+    "Screening",
     "Session",
     "SessionDeadline",
+    "SubmissionAttachment",
+    "SummaryIssue",
+    "ThirdPartySubmission",
 ]

@@ -8,7 +8,14 @@ from simple_history.models import HistoricalRecords
 
 from accreditation.models import GeneralObservation, Principle, StatusRecord
 from institutions.models import Seat
-from reviews.enums import UNCHALLENGEABLE, DecisionRoute, Outcome, Vote
+from reviews.enums import (
+    UNCHALLENGEABLE,
+    ActionVerb,
+    DecisionRoute,
+    Outcome,
+    ParagraphKind,
+    Vote,
+)
 from reviews.models.reviews import Review
 from reviews.models.sessions import Session
 
@@ -55,11 +62,22 @@ class Recommendation(models.Model):
 
 
 class RecommendationParagraph(models.Model):
-    """A numbered issue of a recommendation, citing the standard."""
+    """A numbered issue (or a commendation) of a recommendation, citing the standard.
+
+    ``text`` is the paragraph as it reads; recommendations drafted in the portal also
+    keep its parts in the SCA's form (older records have the text only).
+    """
 
     recommendation = models.ForeignKey(Recommendation, models.CASCADE, related_name="paragraphs")
     number = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ParagraphKind.choices, default=ParagraphKind.ISSUE
+    )
     text = models.TextField(_("text"))
+    notes = models.TextField(_("the SCA notes"), blank=True)
+    standard = models.TextField(_("the standard that applies"), blank=True)
+    verb = models.CharField(_("the SCA"), max_length=20, choices=ActionVerb.choices, blank=True)
+    request = models.TextField(_("what it asks"), blank=True)
     principles = models.ManyToManyField(Principle, blank=True, related_name="paragraphs")
     observations = models.ManyToManyField(GeneralObservation, blank=True, related_name="paragraphs")
 

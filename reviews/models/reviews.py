@@ -45,6 +45,12 @@ class Review(ConcurrentTransitionMixin, models.Model):
         help_text=_("The session at which the SCA opened this special review."),
     )
     confidential = models.BooleanField(_("confidential"), default=True)
+    agenda_position = models.PositiveSmallIntegerField(
+        _("place on the agenda"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the secretariat rearranges the agenda."),
+    )
     created_at = models.DateTimeField(_("created at"))
     state_changed_at = models.DateTimeField(_("state changed at"))
 

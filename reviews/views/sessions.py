@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from institutions.permissions import is_secretariat
 from nhri_portal.errors import DomainError, NotPermitted
-from reviews.enums import ReviewKind
+from reviews.agenda import agenda_of
 from reviews.forms import SessionDatesForm, SessionForm
-from reviews.models import Review, Session
+from reviews.models import Session
 from reviews.services.sessions import Change, create_session, move_session
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
@@ -75,19 +75,6 @@ def _create_field_of(data: dict[str, Any]) -> str | None:
     if data["number"] is not None:
         return "number"
     return None
-
-
-def agenda_of(session: Session) -> QuerySet[Review]:
-    """By kind of review (in the order the rules list them), then region, then institution."""
-    kind_order = Case(
-        *[When(kind=kind, then=Value(index)) for index, kind in enumerate(ReviewKind.values)],
-        output_field=IntegerField(),
-    )
-    return (
-        session.reviews.select_related("institution__region")
-        .annotate(kind_order=kind_order)
-        .order_by("kind_order", "institution__region__code", "institution__name", "pk")
-    )
 
 
 @login_required

@@ -1,0 +1,7 @@
+"""Placeholder until the page is built."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def summary(request: HttpRequest, pk: int = 0) -> HttpResponse:
+    raise Http404
