@@ -23,8 +23,8 @@ from institutions.permissions import (
     observed_region_ids,
     own_institution_ids,
 )
-from reviews.enums import BUREAU_STATES, ReviewState
-from reviews.models import Recusal, Review, Session
+from reviews.enums import BUREAU_STATES, ReviewState, ScreeningResult
+from reviews.models import Recusal, ReturnedItem, Review, Session
 from reviews.workflow import Actor, Transition
 
 if TYPE_CHECKING:
@@ -198,3 +198,194 @@ def load_dossier_review(user: AnyUser, pk: int, *, to_edit: bool = False) -> Rev
     if to_edit and not may_edit_dossier(user, review):
         raise PermissionDenied
     return review
+
+
+# --- case page, session room and report ---
+
+# From "ready for the session" on, the SCA has a recommendation to draft; a case that
+# ended before the session never had one.
+NO_DRAFT_STATES = (
+    ReviewState.INVITED,
+    ReviewState.DOSSIER,
+    ReviewState.SUBMITTED,
+    ReviewState.SCREENING,
+    ReviewState.SUMMARY_SHARED,
+    ReviewState.WITHDRAWN,
+    ReviewState.LAPSED,
+)
+
+
+def deliberates(user: AnyUser, review: Review) -> bool:
+    """The secretariat and the SCA members sitting on the case: they read its discussion,
+    its draft recommendation and every third-party submission in full (the source too).
+    Never the institution, observers, the Bureau or a recused member."""
+    return is_secretariat(user) or sits_on(user, review)
+
+
+def discussed_reviews(user: AnyUser) -> QuerySet[Review]:
+    """The reviews :func:`deliberates` allows ``user``, for lists."""
+    if is_secretariat(user):
+        return Review.objects.all()
+    return sitting_reviews(user)
+
+
+def may_open_draft(user: AnyUser, review: Review) -> bool:
+    return review.state not in NO_DRAFT_STATES and deliberates(user, review)
+
+
+def attends(user: AnyUser, session: Session) -> bool:
+    """May open the session's room and its report: the secretariat, the SCA members
+    sitting in it and the regional observers (who then see their region's cases only,
+    through :func:`visible_reviews`)."""
+    return (
+        is_secretariat(user)
+        or sessions_sat_in(user).filter(pk=session.pk).exists()
+        or bool(observed_region_ids(user))
+    )
+
+
+# --- summary of issues and third-party submissions ---
+
+
+def observes(user: AnyUser, review: Review) -> bool:
+    """A regional observer of the institution's region: reads, never acts."""
+    return review.institution.region_id in observed_region_ids(user)
+
+
+def may_read_summary(user: AnyUser, review: Review) -> bool:
+    """Who may know of the summary of issues and the third-party submissions at all."""
+    return (
+        deliberates(user, review)
+        or is_focal_point_of(user, review.institution)
+        or observes(user, review)
+    )
+
+
+def load_summary_review(user: AnyUser, pk: int) -> Review:
+    """The review of a summary or third-party page: 404 to everyone else (a Bureau
+    member, another institution, a recused member); the services refuse the acts."""
+    review = load_review(user, pk)
+    if not may_read_summary(user, review):
+        raise Http404
+    return review
+
+
+def may_read_answers(user: AnyUser, review: Review, *, sent: bool) -> bool:
+    """The institution and the secretariat read the answers as they are written; the
+    SCA and the region's observers once the institution has sent them."""
+    if is_secretariat(user) or is_focal_point_of(user, review.institution):
+        return True
+    return sent and (sits_on(user, review) or observes(user, review))
+
+
+# --- conflicts of interest ---
+
+
+def seats_on_case(review: Review) -> list[Seat]:
+    """The SCA seats that sit on ``review``: the rule of :func:`_sitting_on`, seen from
+    the case. A seat sitting in the session takes part unless it sits for the
+    institution under review or is recused; the region's alternate takes part exactly
+    when one of its region's members does not, unless it is conflicted itself."""
+    seats = list(
+        review.session.seats.filter(body=Body.SCA)
+        .select_related("institution", "region")
+        .prefetch_related("people")
+    )
+    recused = set(Recusal.objects.filter(review=review).values_list("seat_id", flat=True))
+
+    def conflicted(seat: Seat) -> bool:
+        return seat.institution_id == review.institution_id or seat.pk in recused
+
+    absent_regions = {
+        seat.region_id for seat in seats if seat.role != SeatRole.ALTERNATE and conflicted(seat)
+    }
+    return [
+        seat
+        for seat in seats
+        if not conflicted(seat)
+        and (seat.role != SeatRole.ALTERNATE or seat.region_id in absent_regions)
+    ]
+
+
+def may_see_objections(user: AnyUser, review: Review) -> bool:
+    """Objections to SCA members and who sits on a case: the institution's focal points
+    and the secretariat only. Never an SCA member: the member objected to learns
+    nothing of it."""
+    return is_secretariat(user) or is_focal_point_of(user, review.institution)
+
+
+def load_objections_review(user: AnyUser, pk: int) -> Review:
+    """The review of the objections page: 404 to everyone but those of
+    :func:`may_see_objections`."""
+    review = load_review(user, pk)
+    if not may_see_objections(user, review):
+        raise Http404
+    return review
+
+
+def declarable_seats(user: AnyUser, review: Review) -> list[Seat]:
+    """The seats for which ``user`` may declare a conflict on ``review``: their own seats
+    that sit on it (see :func:`seats_on_case`), once they sit on it at all."""
+    if not sits_on(user, review):
+        return []
+    return [seat for seat in seats_on_case(review) if user in seat.people.all()]
+
+
+# --- recommendation drafting and adoption ---
+
+# The SCA writes its recommendation on a case while the case is before the session.
+DRAFTING_STATES = (ReviewState.READY, ReviewState.AT_SESSION)
+
+
+def adoptable_reviews(session: Session) -> QuerySet[Review]:
+    """The cases whose recommendations the session adopts at its end."""
+    return Review.objects.filter(session=session, state__in=DRAFTING_STATES)
+
+
+def may_open_adoption(user: AnyUser, session: Session) -> bool:
+    """The adoption page is for the secretariat and the session's chair; 404 to others."""
+    return is_secretariat(user) or chairs(user, session)
+
+
+def may_adopt(user: AnyUser, session: Session) -> bool:
+    """The SCA adopts as a body, recused cases included; so the chair adopts only when
+    they sit on every case to adopt. Otherwise the secretariat does, and the chair
+    learns nothing of the cases they are recused from."""
+    if is_secretariat(user):
+        return True
+    if not chairs(user, session):
+        return False
+    unseen = adoptable_reviews(session).exclude(pk__in=sitting_reviews(user).values("pk"))
+    return not unseen.exists()
+
+
+# --- screening ---
+
+# The question whether the institution handles complaints, as a part of the dossier that
+# a return can name beside the document slots and the themes of the statement.
+COMPLAINTS_QUESTION = "handles-complaints"
+
+
+def reopened_parts(review: Review) -> frozenset[str] | None:
+    """The parts of the dossier (slots, themes, :data:`COMPLAINTS_QUESTION`) that a
+    return by the secretariat has reopened, while the return is open; None when no
+    return is open."""
+    items = ReturnedItem.objects.filter(
+        screening__review=review,
+        screening__result=ScreeningResult.RETURNED,
+        screening__closed_at__isnull=True,
+    ).values_list("slot", "theme")
+    return frozenset(slot or theme or COMPLAINTS_QUESTION for slot, theme in items) or None
+
+
+def editable_parts(user: AnyUser, review: Review) -> frozenset[str] | None:
+    """The parts of the dossier ``user`` may change: None for every part; while a return
+    is open, the returned parts only; none once the dossier is submitted."""
+    if not may_edit_dossier(user, review):
+        return frozenset()
+    return reopened_parts(review)
+
+
+def may_edit_part(user: AnyUser, review: Review, part: str) -> bool:
+    parts = editable_parts(user, review)
+    return parts is None or part in parts

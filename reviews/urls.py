@@ -2,6 +2,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from reviews import views
 from reviews.views import (
+    answers,
     case,
     conflicts,
     documents,
@@ -47,24 +48,87 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_DOSSIER + "reopen/", dossier.reopen, name="reopen"),
     # -- worklist and dashboard (dashboard, agenda and seating) --
     path("reviews/", worklist.worklist, name="worklist"),
+    path(
+        "sessions/<int:pk>/agenda/<int:review_pk>/move/", sessions.agenda_move, name="agenda_move"
+    ),
+    path("sessions/<int:pk>/agenda/reset/", sessions.agenda_reset, name="agenda_reset"),
+    path("sessions/<int:pk>/seats/", sessions.seat, name="seat"),
+    path("sessions/<int:pk>/seats/<int:seat_pk>/unseat/", sessions.unseat, name="unseat"),
     # -- end worklist --
     # -- screening --
     path(_CASE + "screening/", screening.screening, name="screening"),
+    path(_CASE + "screening/complete/", screening.complete, name="screening_complete"),
+    path(_CASE + "screening/return/", screening.return_incomplete, name="screening_return"),
     # -- end screening --
     # -- summary of issues and third-party submissions --
     path(_CASE + "summary/", summary.summary, name="summary"),
+    path(_CASE + "summary/issues/add/", summary.add, name="summary_add"),
+    path(_CASE + "summary/issues/<int:number>/", summary.edit, name="summary_issue"),
+    path(_CASE + "summary/issues/<int:issue_pk>/remove/", summary.remove, name="summary_remove"),
+    path(_CASE + "summary/share/", summary.share, name="summary_share"),
+    path(_CASE + "summary/issues/<int:number>/answer/", answers.answer, name="summary_answer"),
+    path(_CASE + "summary/issues/<int:number>/files/", answers.attach, name="summary_attach"),
+    path(_CASE + "summary/send/", answers.send, name="summary_send"),
+    path(_CASE + "summary/files/<int:file_pk>/", answers.download, name="answer_file"),
     path(_CASE + "third-party/", submissions.submissions, name="submissions"),
+    path(_CASE + "third-party/record/", submissions.record, name="submission_record"),
+    path(
+        _CASE + "third-party/<int:submission_pk>/sanitised/",
+        submissions.sanitise,
+        name="submission_sanitise",
+    ),
+    path(
+        _CASE + "third-party/<int:submission_pk>/share/", submissions.share, name="submission_share"
+    ),
+    path(
+        _CASE + "third-party/<int:submission_pk>/files/",
+        submissions.attach,
+        name="submission_attach",
+    ),
+    path(
+        _CASE + "third-party/<int:submission_pk>/comment/",
+        submissions.comment,
+        name="submission_comment",
+    ),
+    path(_CASE + "third-party/files/<int:file_pk>/", submissions.download, name="submission_file"),
     # -- end summary --
     # -- conflicts of interest --
     path(_CASE + "objections/", conflicts.objections, name="objections"),
+    path(_CASE + "objections/lodge/", conflicts.lodge, name="objection_lodge"),
+    path(
+        _CASE + "objections/<int:objection_pk>/ruling/", conflicts.ruling, name="objection_ruling"
+    ),
+    path(_CASE + "objections/recusal/", conflicts.record_recusal, name="recusal_record"),
+    path(_CASE + "recuse/", conflicts.recuse, name="recuse"),
     # -- end conflicts --
     # -- case page, session room and report --
     path(_CASE, case.case, name="case"),
+    path(_CASE + "move/", case.move, name="move"),
+    path(_CASE + "discussion/", case.discuss, name="discuss"),
     path("sessions/<int:pk>/room/", room.room, name="room"),
     path("sessions/<int:pk>/report/", report.report, name="report"),
     # -- end case --
     # -- recommendation drafting and adoption --
     path(_CASE + "recommendation/", drafts.draft, name="draft"),
+    path(_CASE + "recommendation/outcome/", drafts.save_outcome, name="draft_outcome"),
+    path(_CASE + "recommendation/precedent/", drafts.precedent, name="draft_precedent"),
+    path(_CASE + "recommendation/paragraphs/", drafts.add_paragraph, name="draft_add"),
+    path(
+        _CASE + "recommendation/paragraphs/<int:paragraph_pk>/",
+        drafts.edit_paragraph,
+        name="draft_paragraph",
+    ),
+    path(
+        _CASE + "recommendation/paragraphs/<int:paragraph_pk>/remove/",
+        drafts.remove_paragraph,
+        name="draft_remove",
+    ),
+    path(
+        _CASE + "recommendation/paragraphs/<int:paragraph_pk>/move/",
+        drafts.move_paragraph,
+        name="draft_move",
+    ),
+    path("sessions/<int:pk>/adopt/", drafts.adopt, name="adopt"),
     # -- end drafting --
 ]
 

@@ -31,6 +31,7 @@ from institutions.services import (
     upsert_region,
 )
 from nhri_portal import clock
+from reviews.demo import workspace
 from reviews.enums import Outcome, ReviewKind, ReviewState, Vote
 from reviews.models import Review, Session
 from reviews.services.bureau import cast_vote
@@ -58,6 +59,7 @@ BUREAU_ROLES = {
 DEMO_USERS = (
     ("secretariat", Role.SECRETARIAT, "Sam", "Secretariat"),
     ("sca-member", None, "Sade", "SCA member for Nigeria"),
+    ("sca-chair", None, "Cam", "SCA chair for Canada"),
     ("bureau-member", None, "Bo", "Bureau member for Canada"),
     ("focal-point", None, "Fleur", "Focal point of France's CNCDH"),
     ("observer", None, "Oz", "Observer for the APF"),
@@ -90,7 +92,7 @@ def load(*, show_passwords: bool) -> DemoResult:
         institutions = _register(history, secretariat)
         _prior_status(assumed, institutions, secretariat)
         march, october = _sessions(history, assumed, secretariat)
-        _sca_seats(assumed, institutions, [march, october], users["sca-member"], secretariat)
+        _sca_seats(assumed, institutions, [march, october], users, secretariat)
         add_member(
             user=users["focal-point"],
             institution=institutions["FR"],
@@ -111,6 +113,7 @@ def load(*, show_passwords: bool) -> DemoResult:
     _bureau_votes(reviews, users["bureau-member"], timeline["notified"])
     for day in sorted({timeline["notified"] + dt.timedelta(days=n) for n in (29, 49)}):
         result.sweep += process_deadlines(as_of=day).actions
+    workspace.prepare(october, assumed["october_workspace"], users, secretariat)
     return result
 
 
@@ -199,7 +202,7 @@ def _sca_seats(
     assumed: dict[str, Any],
     institutions: dict[str, Institution],
     sessions: list[Session],
-    sca_user: Any,
+    users: dict[str, Any],
     by: Any,
 ) -> None:
     block = assumed["sca_seats"]
@@ -213,7 +216,9 @@ def _sca_seats(
             by=by,
         )
         if item["country"] == "NG":
-            add_seat_person(seat=seat, user=sca_user, by=by)
+            add_seat_person(seat=seat, user=users["sca-member"], by=by)
+        if item["role"] == "chair":
+            add_seat_person(seat=seat, user=users["sca-chair"], by=by)
         for session in sessions:
             seat_in_session(session=session, seat=seat, by=by)
 

@@ -23,6 +23,8 @@ from reviews.enums import (
     Theme,
 )
 from reviews.models import ComplianceAnswer, Document, DocumentVersion, Dossier, Evidence, Review
+from reviews.permissions import COMPLAINTS_QUESTION, may_edit_part
+from reviews.services.screening import close_return, part_label, part_of
 from reviews.services.transitions import transition
 
 if TYPE_CHECKING:
@@ -37,7 +39,9 @@ def dossier_for(review: Review) -> Dossier:
     return dossier
 
 
-def _require_editor(review: Review, by: User) -> None:
+def _require_editor(review: Review, by: User, part: str | None = None) -> None:
+    """May ``by`` change the dossier, and ``part`` of it (a slot, a theme or the
+    complaints question: while the secretariat's return is open, only what it named)?"""
     if not (is_focal_point_of(by, review.institution) or is_secretariat(by)):
         raise NotPermitted(_("Only the institution's focal points may work on its dossier."))
     if review.state not in OPEN_STATES:
@@ -46,6 +50,14 @@ def _require_editor(review: Review, by: User) -> None:
                 "The dossier has been submitted and can no longer be changed. The secretariat "
                 "can reopen it if something must be corrected."
             )
+        )
+    if part is not None and not may_edit_part(by, review, part):
+        raise NotPermitted(
+            _(
+                "The secretariat returned the dossier for some items only, and only those "
+                "may be changed: “%(part)s” is not one of them."
+            )
+            % {"part": part_label(part_of(part))}
         )
 
 
@@ -75,7 +87,7 @@ def upload_document(
     version with its SHA-256 and page count, the file in storage, the review
     started, and the extraction of its text queued after commit.
     """
-    _require_editor(review, by)
+    _require_editor(review, by, replaces.slot if replaces is not None else slot)
     if replaces is not None and replaces.dossier.review_id != review.pk:
         raise NotPermitted(_("This document belongs to another dossier."))
     try:
@@ -121,7 +133,7 @@ def set_handles_complaints(*, review: Review, value: bool, by: User) -> Dossier:
 
     Effects: the dossier's answer and its history row, the review started.
     """
-    _require_editor(review, by)
+    _require_editor(review, by, COMPLAINTS_QUESTION)
     _start(review, by)
     dossier = dossier_for(review)
     dossier.handles_complaints = value
@@ -132,7 +144,7 @@ def set_handles_complaints(*, review: Review, value: bool, by: User) -> Dossier:
 @transaction.atomic
 def save_answer(*, review: Review, theme: Theme, text: str, by: User) -> ComplianceAnswer:
     """Save (or autosave) the answer on one theme. Effects: the answer and its history row."""
-    _require_editor(review, by)
+    _require_editor(review, by, theme)
     _start(review, by)
     answer, _created = ComplianceAnswer.objects.update_or_create(
         dossier=dossier_for(review),
@@ -145,7 +157,7 @@ def save_answer(*, review: Review, theme: Theme, text: str, by: User) -> Complia
 def cite(*, answer: ComplianceAnswer, document: Document, pages: str, by: User) -> Evidence:
     """Link an answer to pages of a document of the same dossier."""
     review = answer.dossier.review
-    _require_editor(review, by)
+    _require_editor(review, by, answer.theme)
     if document.dossier_id != answer.dossier_id:
         raise DomainError(_("An answer can only cite documents of its own dossier."))
     evidence = Evidence(answer=answer, document=document, pages=pages.strip())
@@ -157,7 +169,8 @@ def cite(*, answer: ComplianceAnswer, document: Document, pages: str, by: User) 
 @transaction.atomic
 def uncite(*, evidence: Evidence, by: User) -> None:
     """Remove a link from an answer to a document. Effects: the link is deleted."""
-    _require_editor(evidence.answer.dossier.review, by)
+    answer = evidence.answer
+    _require_editor(answer.dossier.review, by, answer.theme)
     evidence.delete()
 
 
@@ -195,8 +208,8 @@ def missing(dossier: Dossier) -> list[Part]:
         missing_parts.insert(
             0,
             Part(
-                "handles-complaints",
-                str(_("Whether the institution handles complaints")),
+                COMPLAINTS_QUESTION,
+                part_label(COMPLAINTS_QUESTION),
                 PartState.NOT_STARTED,
                 True,
                 "answer",
@@ -211,8 +224,9 @@ def submit_dossier(*, review: Review, by: User) -> Review:
 
     Refused while a required part is missing. Effects: the dossier marked submitted
     (its files were never changeable and now cannot be replaced either), the review
-    moves to "submitted", and the institution's acknowledgement is mailed after
-    commit. A second submission (a double click) changes nothing.
+    moves to "submitted", the secretariat's open return (if any) closed, and the
+    institution's acknowledgement is mailed after commit. A second submission (a
+    double click) changes nothing.
     """
     if not (is_focal_point_of(by, review.institution) or is_secretariat(by)):
         raise NotPermitted(_("Only the institution's focal points may submit its dossier."))
@@ -235,6 +249,7 @@ def submit_dossier(*, review: Review, by: User) -> Review:
     )
     if result.changed:
         Dossier.objects.filter(pk=dossier.pk).update(submitted_at=clock.now(), submitted_by=by)
+        close_return(review)
     return review
 
 

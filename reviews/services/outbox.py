@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -18,6 +18,7 @@ from institutions.enums import Role
 from nhri_portal import clock
 from reviews.enums import ReviewState
 from reviews.models import MessageState, OutgoingMessage, Review, ReviewEvent
+from reviews.permissions import visible_reviews
 
 logger = logging.getLogger(__name__)
 
@@ -55,32 +56,58 @@ def queue_event_mail(event: ReviewEvent) -> list[OutgoingMessage]:
         {m.user.email for m in institution.memberships.select_related("user") if m.user.email}
     )
     context = {"event": event, "review": review, "institution": institution}
-    messages = _compose(review, event, focal_points, "review_event", institution.working_language,
-                        context)  # fmt: skip
+    messages = _compose(review, event, focal_points, "emails/review_event",
+                        institution.working_language, context)  # fmt: skip
     if event.to_state == ReviewState.SUBMITTED:
         # The secretariat works in English; the institution in its own language.
-        messages += _compose(review, event, secretariat_addresses(), "dossier_submitted", "en",
-                             context)  # fmt: skip
+        messages += _compose(review, event, secretariat_addresses(), "emails/dossier_submitted",
+                             "en", context)  # fmt: skip
     for message in messages:
         _send_after_commit(message.pk)
     return messages
 
 
 def _compose(
-    review: Review, event: ReviewEvent, recipients: list[str], template: str, language: str,
-    context: Mapping[str, object],
+    review: Review, event: ReviewEvent | None, recipients: list[str], template: str,
+    language: str, context: Mapping[str, object],
 ) -> list[OutgoingMessage]:  # fmt: skip
+    recipients = may_be_told(review, recipients)
     if not recipients:
         return []
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{template}.txt", context)
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
     now = clock.now()
     return OutgoingMessage.objects.bulk_create(
         OutgoingMessage(review=review, event=event, to=to, subject=subject, body=body,
                         language=language, created_at=now)
         for to in recipients
     )  # fmt: skip
+
+
+def queue_mail(
+    review: Review, recipients: list[str], template: str, language: str,
+    context: Mapping[str, object],
+) -> list[OutgoingMessage]:  # fmt: skip
+    """Write a mail about ``review`` (``<template>.txt`` and its subject) to the
+    outbox, one row per recipient who may be told (:func:`may_be_told`), in
+    ``language``; send each after commit."""
+    messages = _compose(review, None, recipients, template, language, context)
+    for message in messages:
+        _send_after_commit(message.pk)
+    return messages
+
+
+def may_be_told(review: Review, addresses: Iterable[str]) -> list[str]:
+    """The addresses that may receive mail about ``review``. Mail is a surface like any
+    page: an address is dropped when an active account using it may not know the
+    review exists (an SCA member recused from it, above all)."""
+    addresses = list(dict.fromkeys(addresses))
+    users = get_user_model().objects.filter(is_active=True, email__in=addresses)
+    barred = {
+        user.email for user in users if not visible_reviews(user).filter(pk=review.pk).exists()
+    }
+    return [address for address in addresses if address not in barred]
 
 
 def secretariat_addresses() -> list[str]:

@@ -12,11 +12,20 @@ from django.utils.translation import gettext as _
 from accreditation import rulebook
 from accreditation.models import GeneralObservation, Principle
 from accreditation.rulebook import RuleKey
-from institutions.permissions import require_secretariat
+from institutions.permissions import is_secretariat, require_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError
-from reviews.enums import UNCHALLENGEABLE, Outcome, ReviewKind, ReviewState
+from nhri_portal.errors import DomainError, NotPermitted
+from reviews import workflow
+from reviews.enums import (
+    UNCHALLENGEABLE,
+    ActionVerb,
+    Outcome,
+    ParagraphKind,
+    ReviewKind,
+    ReviewState,
+)
 from reviews.models import Recommendation, RecommendationParagraph, Review, ReviewDeadline, Session
+from reviews.permissions import may_transition
 from reviews.services.cases import invite
 from reviews.services.transitions import transition
 
@@ -28,9 +37,45 @@ GO_VERSION = 2018
 
 @dataclass(frozen=True)
 class Paragraph:
-    text: str
+    """A paragraph as the SCA writes it: what it notes, the standard that applies, and
+    what it encourages, recommends or urges. ``text`` is composed from those parts when
+    it is not given (older records and the demo give the text only)."""
+
+    text: str = ""
     principles: tuple[str, ...] = ()
     observations: tuple[str, ...] = ()  # numbers in the General Observations in force
+    kind: ParagraphKind = ParagraphKind.ISSUE
+    notes: str = ""
+    standard: str = ""
+    verb: str = ""  # an ActionVerb, or empty
+    request: str = ""
+
+    def composed(self) -> str:
+        if self.text:
+            return self.text
+        return " ".join(filter(None, self._sentences()))
+
+    def _sentences(self) -> list[str]:
+        if self.kind == ParagraphKind.COMMENDATION:
+            return [_sentence(_("The SCA commends %(what)s"), self.notes)]
+        asks = ""
+        if self.verb and self.request:
+            asks = _sentence(
+                _("The SCA %(verb)s %(what)s"), self.request, verb=ActionVerb(self.verb).label
+            )
+        return [
+            _sentence(_("The SCA notes %(what)s"), self.notes),
+            self.standard.strip(),
+            asks,
+        ]
+
+
+def _sentence(template: str, what: str, **extra: object) -> str:
+    """One sentence of a paragraph, ending with a full stop; nothing when ``what`` is empty."""
+    what = what.strip().rstrip(".")
+    if not what:
+        return ""
+    return (template % {"what": what, **extra}) + "."
 
 
 @dataclass(frozen=True)
@@ -52,7 +97,14 @@ def _add_paragraphs(recommendation: Recommendation, paragraphs: list[Paragraph])
                 % {"number": number, "unknown": ", ".join(unknown)}
             )
         row = RecommendationParagraph.objects.create(
-            recommendation=recommendation, number=number, text=paragraph.text
+            recommendation=recommendation,
+            number=number,
+            kind=paragraph.kind,
+            text=paragraph.composed(),
+            notes=paragraph.notes,
+            standard=paragraph.standard,
+            verb=paragraph.verb,
+            request=paragraph.request,
         )
         row.principles.set([principles[k] for k in paragraph.principles])
         row.observations.set([observations[n] for n in paragraph.observations])
@@ -75,8 +127,10 @@ def record_outcome(
     "recommended", or "deferred" / "special review opened" (decisions of the SCA
     that cannot be challenged), in which case the follow-up review is opened for
     ``follow_up_session``; history rows and mails through the transition service.
+    Recorded by the secretariat or the chair sitting on the case (the workflow table);
+    ``by=None`` is the system (the demo loader).
     """
-    require_secretariat(by)
+    _require_may_record(by, review, outcome)
     if review.state != ReviewState.AT_SESSION:
         raise DomainError(
             _(
@@ -112,7 +166,7 @@ def record_outcome(
             session=follow_up_session,
             kind=ReviewKind.AFTER_DEFERRAL,
             continues=review,
-            by=by,
+            by=_opener(by),
             reason=_("Deferred from %(session)s.") % {"session": review.session},
         )
         _set_lapse_deadline(follow_up, deferred=review, deferred_on=agreed_on)
@@ -124,12 +178,35 @@ def record_outcome(
             session=follow_up_session,
             kind=ReviewKind.SPECIAL_REVIEW,
             opened_at=review.session,
-            by=by,
+            by=_opener(by),
             reason=summary,
         )
     else:
         transition(review, to=ReviewState.RECOMMENDED, by=by, reason=summary)
     return OutcomeResult(recommendation=recommendation, follow_up=follow_up)
+
+
+def _target_of(outcome: Outcome) -> ReviewState:
+    if outcome == Outcome.DEFER:
+        return ReviewState.DEFERRED
+    if outcome == Outcome.OPEN_SPECIAL_REVIEW:
+        return ReviewState.SPECIAL_REVIEW_OPENED
+    return ReviewState.RECOMMENDED
+
+
+def _require_may_record(by: User | None, review: Review, outcome: Outcome) -> None:
+    """Whoever may take the review from the session to the outcome's state may record it."""
+    if by is None:
+        return
+    step = workflow.find(ReviewState.AT_SESSION, _target_of(outcome))
+    if step is None or not may_transition(by, step, review):
+        raise NotPermitted(_("Only the secretariat or the chair records the SCA's outcome."))
+
+
+def _opener(by: User | None) -> User | None:
+    """The follow-up review follows from the recorded outcome: when the chair records it,
+    the procedure (not the chair, who does not invite institutions) opens the review."""
+    return by if by is not None and is_secretariat(by) else None
 
 
 def _set_lapse_deadline(follow_up: Review, *, deferred: Review, deferred_on: dt.date) -> None:

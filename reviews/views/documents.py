@@ -18,7 +18,7 @@ from reviews.dossier_pages import SLOT_PURPOSE, documents_in, is_draft
 from reviews.enums import REQUIRED_SLOTS, DocumentSlot
 from reviews.forms import UploadForm
 from reviews.models import DocumentVersion, Review
-from reviews.permissions import load_dossier_review, may_edit_dossier
+from reviews.permissions import load_dossier_review, may_edit_part
 from reviews.services.dossiers import dossier_for, upload_document
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
@@ -75,7 +75,7 @@ def _page(
         "form": form_for(None),
         "failed": failed,
         "limit_mb": f"{settings.NHRI_MAX_UPLOAD_BYTES / _MIB:.0f}",
-        "editable": may_edit_dossier(request.user, review),
+        "editable": may_edit_part(request.user, review, slot),
         "draft": is_draft(review),
     }
     return render(request, "reviews/dossier/documents.html", context, status=status)

@@ -9,16 +9,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from institutions.permissions import is_secretariat
 from nhri_portal.errors import Conflict, DomainError
 from reviews import workflow
 from reviews.dossier_pages import is_draft, load_dossier, part_url, reopened_because, tasks
-from reviews.enums import ReviewState
+from reviews.enums import DocumentSlot, ReviewState, Theme
 from reviews.forms import ComplaintsForm, ReopenForm
-from reviews.models import Review
-from reviews.permissions import load_dossier_review, may_act_on, may_edit_dossier, may_transition
+from reviews.models import Review, Screening
+from reviews.permissions import (
+    COMPLAINTS_QUESTION,
+    editable_parts,
+    load_dossier_review,
+    may_act_on,
+    may_edit_dossier,
+    may_transition,
+)
 from reviews.services.dossiers import (
     dossier_for,
     missing,
@@ -27,6 +37,7 @@ from reviews.services.dossiers import (
     set_handles_complaints,
     submit_dossier,
 )
+from reviews.services.screening import SCREENED_STATES, item_part, open_return, part_label
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
@@ -41,6 +52,32 @@ def may_reopen(user: AnyUser, review: Review) -> bool:
     """Sending a submitted dossier back is the secretariat's transition to "dossier"."""
     step = workflow.find(review.state, ReviewState.DOSSIER)
     return not is_draft(review) and step is not None and may_transition(user, step, review)
+
+
+def changeable(user: AnyUser, review: Review) -> set[str]:
+    """The parts of the dossier ``user`` may change now (slots, themes, the complaints
+    question): all of a draft, or only those the secretariat returned."""
+    parts = editable_parts(user, review)
+    if parts is None:
+        return {COMPLAINTS_QUESTION, *Theme.values, *DocumentSlot.values}
+    return set(parts)
+
+
+def _returned_url(review: Review, part: str) -> str:
+    if part in DocumentSlot.values:
+        return reverse("reviews:documents", args=[review.pk, part])
+    if part in Theme.values:
+        return reverse("reviews:statement", args=[review.pk, part])
+    return reverse("reviews:dossier", args=[review.pk]) + "#complaints"
+
+
+def returned_items(review: Review, screening: Screening) -> list[tuple[str, str, str]]:
+    """Each returned part as (label, the secretariat's note, where to change it)."""
+    rows = []
+    for item in screening.items.all():
+        part = item_part(item)
+        rows.append((part_label(part), item.note, _returned_url(review, str(part))))
+    return rows
 
 
 @login_required
@@ -61,6 +98,7 @@ def _task_list(
     dossier = load_dossier(review)
     rows = tasks(review, dossier)
     required = [row for row in rows if row.part.required]
+    returned = open_return(review) if is_draft(review) else None
     if complaints_form is None:
         known = dossier.handles_complaints
         initial = {} if known is None else {"handles_complaints": "yes" if known else "no"}
@@ -74,10 +112,15 @@ def _task_list(
         "documents": [row for row in rows if row.part.kind == "document"],
         "required_count": len(required),
         "complete_count": sum(row.part.state == "complete" for row in required),
-        "editable": may_edit_dossier(request.user, review),
+        "editable": COMPLAINTS_QUESTION in changeable(request.user, review),
         "draft": is_draft(review),
-        "reopened": reopened_because(review),
+        # A return says what is missing in its own panel; a plain reopening, why.
+        "returned": returned,
+        "returned_items": returned_items(review, returned) if returned else [],
+        "returned_on": timezone.localdate(returned.screened_at) if returned else None,
+        "reopened": None if returned else reopened_because(review),
         "complaints_form": complaints_form,
+        "may_screen": is_secretariat(request.user) and review.state in SCREENED_STATES,
         "may_reopen": may_reopen(request.user, review),
         "reopen_form": reopen_form or ReopenForm(auto_id=REOPEN_IDS),
     }
@@ -120,6 +163,7 @@ def _check(
         "tasks": tasks(review, dossier),
         "missing": [(part, part_url(review, part)) for part in missing(dossier)],
         "editable": may_edit_dossier(request.user, review),
+        "changeable": changeable(request.user, review),
         "draft": is_draft(review),
         "problem": problem,
     }

@@ -48,10 +48,21 @@ def sessions_ahead(today: dt.date) -> QuerySet[Session]:
     return Session.objects.filter(ends_on__gte=today).order_by("starts_on", "pk")
 
 
-def _form(data: Any = None) -> InviteForm:
+def _form(data: Any = None, initial: dict[str, str] | None = None) -> InviteForm:
     return InviteForm(
-        data, institutions=institutions_to_choose(), sessions=sessions_ahead(clock.today())
+        data,
+        initial=initial,
+        institutions=institutions_to_choose(),
+        sessions=sessions_ahead(clock.today()),
     )
+
+
+def _chosen_in_link(request: SignedInRequest) -> dict[str, str]:
+    """What a link chose beforehand (the home page's "due for re-accreditation" list):
+    ``?institution=<pk>&session=<pk>&kind=<kind>``. The form's choices decide what is
+    valid; a value it does not offer is simply not chosen."""
+    chosen = {name: request.GET.get(name, "") for name in ("institution", "session", "kind")}
+    return {name: value for name, value in chosen.items() if value}
 
 
 # Like the Statement of Compliance, the page answers GET and POST on one URL so that
@@ -61,7 +72,11 @@ def _form(data: Any = None) -> InviteForm:
 def invitation(request: SignedInRequest) -> HttpResponse:
     _require_secretariat(request.user)
     if request.method != "POST":
-        return _page(request, _form())
+        initial = _chosen_in_link(request)
+        chosen = initial.get("session", "")
+        ahead = sessions_ahead(clock.today())
+        session = ahead.filter(pk=chosen).first() if chosen.isdigit() else None
+        return _page(request, _form(initial=initial), session=session)
     form = _form(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)

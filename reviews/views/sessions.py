@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from institutions.enums import Body, SeatRole
+from institutions.models import Region, Seat
 from institutions.permissions import is_secretariat
+from nhri_portal import clock
 from nhri_portal.errors import DomainError, NotPermitted
 from reviews.agenda import agenda_of
 from reviews.forms import SessionDatesForm, SessionForm
-from reviews.models import Session
-from reviews.services.sessions import Change, create_session, move_session
+from reviews.forms.sessions import SeatForm
+from reviews.models import Review, Session
+from reviews.services.sessions import (
+    Change,
+    create_session,
+    move_on_agenda,
+    move_session,
+    reset_agenda,
+    seat_in_session,
+    unseat_from_session,
+)
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
@@ -80,14 +94,121 @@ def _create_field_of(data: dict[str, Any]) -> str | None:
 @login_required
 @require_safe
 def session_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    session = _session_of(request, pk)
+    return _detail_page(request, _session_of(request, pk))
+
+
+def _detail_page(
+    request: SignedInRequest,
+    session: Session,
+    *,
+    seat_form: SeatForm | None = None,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    today = clock.today()
+    agenda = list(agenda_of(session))
     context = {
         "session": session,
         "deadlines": list(session.deadlines.all()),
-        "seats": list(session.seats.select_related("institution", "region")),
-        "agenda": list(agenda_of(session)),
+        "regions": _seats_by_region(session),
+        "seat_form": seat_form or SeatForm(seats=_seatable(session)),
+        "agenda": agenda,
+        "rearranged": any(review.agenda_position is not None for review in agenda),
+        "may_rearrange": today <= session.ends_on,
+        "may_unseat": today < session.starts_on,
+        "refusal": refusal,
     }
-    return render(request, "reviews/session/detail.html", context)
+    return render(request, "reviews/session/detail.html", context, status=status)
+
+
+def _seats_by_region(session: Session) -> list[tuple[Region, list[Seat]]]:
+    """The member (or chair) of each region first, then its alternate."""
+    seats = session.seats.select_related("institution", "region").prefetch_related("people")
+    ordered = sorted(
+        seats, key=lambda s: (s.region.code, s.role == SeatRole.ALTERNATE, s.institution.name)
+    )
+    return [(region, list(group)) for region, group in groupby(ordered, key=lambda s: s.region)]
+
+
+def _seatable(session: Session) -> QuerySet[Seat]:
+    return (
+        Seat.objects.filter(body=Body.SCA)
+        .active_on(session.starts_on)
+        .exclude(sessions=session)
+        .select_related("institution", "region")
+        .order_by("region__code", "role", "institution__name")
+    )
+
+
+@login_required
+@require_POST
+def agenda_move(request: SignedInRequest, pk: int, review_pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    review = get_object_or_404(
+        Review.objects.select_related("institution"), pk=review_pk, session=session
+    )
+    try:
+        position = move_on_agenda(
+            review=review, direction=request.POST.get("direction", ""), by=request.user
+        )
+    except DomainError as error:
+        return _detail_page(request, session, refusal=str(error), status=status_of(error))
+    messages.success(
+        request,
+        _("%(institution)s is number %(position)s on the agenda.")
+        % {"institution": review.institution.name, "position": position},
+    )
+    return redirect(reverse("reviews:session", args=[session.pk]) + f"#case-{review.pk}")
+
+
+@login_required
+@require_POST
+def agenda_reset(request: SignedInRequest, pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    try:
+        reset_agenda(session=session, by=request.user)
+    except DomainError as error:
+        return _detail_page(request, session, refusal=str(error), status=status_of(error))
+    messages.success(request, _("The agenda is back in its default order."))
+    return redirect(reverse("reviews:session", args=[session.pk]) + "#agenda")
+
+
+@login_required
+@require_POST
+def seat(request: SignedInRequest, pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    form = SeatForm(request.POST, seats=_seatable(session))
+    if not form.is_valid():
+        return _detail_page(request, session, seat_form=form, status=400)
+    chosen = form.cleaned_data["seat"]
+    try:
+        seat_in_session(session=session, seat=chosen, by=request.user)
+    except DomainError as error:
+        form.add_error(None if isinstance(error, NotPermitted) else "seat", str(error))
+        return _detail_page(request, session, seat_form=form, status=status_of(error))
+    messages.success(
+        request,
+        _("%(institution)s sits in %(session)s.")
+        % {"institution": chosen.institution.name, "session": session.name},
+    )
+    return redirect(reverse("reviews:session", args=[session.pk]) + "#seats")
+
+
+@login_required
+@require_POST
+def unseat(request: SignedInRequest, pk: int, seat_pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    chosen = get_object_or_404(session.seats.select_related("institution"), pk=seat_pk)
+    try:
+        unseat_from_session(session=session, seat=chosen, by=request.user)
+    except DomainError as error:
+        return _detail_page(request, session, refusal=str(error), status=status_of(error))
+    messages.success(
+        request,
+        _("%(institution)s no longer sits in %(session)s.")
+        % {"institution": chosen.institution.name, "session": session.name},
+    )
+    return redirect(reverse("reviews:session", args=[session.pk]) + "#seats")
 
 
 @login_required

@@ -16,7 +16,7 @@ from reviews.dossier_pages import criteria_of, document_choices, is_draft
 from reviews.enums import OPTIONAL_THEMES, Theme
 from reviews.forms import AnswerForm, CiteForm
 from reviews.models import ComplianceAnswer, Evidence, Review
-from reviews.permissions import load_dossier_review, may_edit_dossier
+from reviews.permissions import load_dossier_review, may_edit_part
 from reviews.services.dossiers import cite, dossier_for, save_answer, uncite
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
@@ -77,7 +77,7 @@ def _page(
         "form": form or AnswerForm(initial={"text": answer.text if answer else ""}),
         "cite_form": cite_form or CiteForm(documents=documents, auto_id=CITE_IDS),
         "has_documents": documents.exists(),
-        "editable": may_edit_dossier(request.user, review),
+        "editable": may_edit_part(request.user, review, theme),
         "draft": is_draft(review),
     }
     return render(request, "reviews/dossier/statement.html", context, status=status)

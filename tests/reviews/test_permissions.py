@@ -88,3 +88,114 @@ def test_an_inactive_account_sees_nothing(cast):
     cast.secretariat.is_active = False
     cast.secretariat.save()
     assert not visible_reviews(cast.secretariat).exists()
+
+
+# -- who sits on a case: members, the chair, alternates, recusals and objections --
+
+
+def _conflicts_setup(cast):
+    from institutions.enums import RegionCode
+    from tests.conflicts import alternate
+
+    return alternate(cast.session, RegionCode.AFRICA)
+
+
+def test_a_member_sits_on_every_case_of_the_session_but_their_own_institutions(cast):
+    from reviews.permissions import sitting_reviews
+
+    other = procedure.open_review(procedure.InstitutionFactory(name="Another"), cast.session)
+    assert set(sitting_reviews(cast.sca_member)) == {cast.review, other}
+    assert set(sitting_reviews(cast.recused_sca_member)) == {other}
+
+
+def test_the_chair_sits_like_a_member_and_never_on_their_own_institutions_case(cast):
+    from institutions.enums import RegionCode, SeatRole
+    from reviews.permissions import chairs, sitting_reviews
+    from tests.conflicts import seat
+
+    chair, _seat = seat(cast.session, username="chair", code=RegionCode.EUROPE,
+                        role=SeatRole.CHAIR)  # fmt: skip
+    own = procedure.open_review(_seat.institution, cast.session)
+    assert chairs(chair, cast.session)
+    assert set(sitting_reviews(chair)) == {cast.review}
+    assert own not in visible_reviews(chair)
+
+
+def test_an_alternate_sees_nothing_until_its_member_is_recused_then_exactly_that_case(cast):
+    from reviews.permissions import sitting_reviews
+    from reviews.services.conflicts import declare_recusal
+    from tests.conflicts import seat_of
+
+    substitute, _seat = _conflicts_setup(cast)
+    other = procedure.open_review(procedure.InstitutionFactory(name="Another"), cast.session)
+    assert not visible_reviews(substitute).exists()
+
+    declare_recusal(review=other, seat=seat_of(cast.sca_member), note="Conflict.",
+                    by=cast.secretariat)  # fmt: skip
+
+    assert set(sitting_reviews(substitute)) == {other}
+    assert set(visible_reviews(substitute)) == {other}
+    assert set(visible_reviews(cast.sca_member)) == {cast.review}
+
+
+def test_the_alternate_of_the_region_stands_in_for_a_member_of_the_institution_reviewed(cast):
+    from institutions.enums import RegionCode
+    from tests.conflicts import alternate
+
+    substitute, _seat = alternate(cast.session, RegionCode.ASIA_PACIFIC)
+    assert set(visible_reviews(substitute)) == {cast.review}
+
+
+def _objection(cast):
+    from nhri_portal import clock
+    from reviews.services.conflicts import lodge_objection
+    from tests.conflicts import BEFORE_CUTOFF, seat_of
+
+    with clock.as_of(BEFORE_CUTOFF):
+        return lodge_objection(review=cast.review, seat=seat_of(cast.sca_member),
+                               reasons="Ties.", by=cast.focal_point)  # fmt: skip
+
+
+def _rule(cast, objection, upheld):
+    from nhri_portal import clock
+    from reviews.services.conflicts import rule_on_objection
+
+    with clock.as_of(dt.date(2030, 3, 2)):
+        rule_on_objection(objection=objection, upheld=upheld, ruled_on=dt.date(2030, 3, 1),
+                          reasons="Ruled.", by=cast.secretariat)  # fmt: skip
+
+
+def test_an_upheld_objection_takes_the_case_from_the_member_and_gives_it_to_the_alternate(cast):
+    substitute, _seat = _conflicts_setup(cast)
+    objection = _objection(cast)
+    assert seen_by(cast, cast.review) == {"secretariat", "sca_member", "focal_point"}
+
+    _rule(cast, objection, upheld=True)
+
+    assert seen_by(cast, cast.review) == {"secretariat", "focal_point"}
+    assert set(visible_reviews(substitute)) == {cast.review}
+    with pytest.raises(Http404):
+        load_review(cast.sca_member, cast.review.pk)
+
+
+def test_a_rejected_objection_changes_nothing(cast):
+    substitute, _seat = _conflicts_setup(cast)
+    _rule(cast, _objection(cast), upheld=False)
+    assert seen_by(cast, cast.review) == {"secretariat", "sca_member", "focal_point"}
+    assert not visible_reviews(substitute).exists()
+
+
+def test_the_seats_on_a_case_agree_with_what_each_person_sees(cast):
+    from reviews.permissions import seats_on_case, sits_on
+    from reviews.services.conflicts import declare_recusal
+    from tests.conflicts import seat_of
+
+    substitute, _seat = _conflicts_setup(cast)
+    people = [cast.sca_member, cast.recused_sca_member, substitute]
+    for step in range(2):
+        seated = {p for s in seats_on_case(cast.review) for p in s.people.all()}
+        assert {p for p in people if sits_on(p, cast.review)} == seated
+        if step == 0:
+            declare_recusal(review=cast.review, seat=seat_of(cast.sca_member), note="C.",
+                            by=cast.secretariat)  # fmt: skip
+    assert seated == {substitute}

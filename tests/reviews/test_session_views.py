@@ -1,5 +1,6 @@
 """The secretariat's session pages: who reaches them, planning a session, moving its dates,
-what is refused and how, and what the list and the agenda cost."""
+seating and unseating, rearranging the agenda, what is refused and how, and what the list
+and the session page cost."""
 
 import datetime as dt
 import re
@@ -9,13 +10,15 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accreditation.rulebook import RuleKey
-from institutions.enums import RegionCode
+from institutions.enums import Body, RegionCode, SeatRole
+from institutions.services import add_seat_person, assign_seat
+from nhri_portal import clock
 from reviews.enums import ReviewKind
 from reviews.models import Session
-from reviews.services.sessions import SESSION_RULES
+from reviews.services.sessions import SESSION_RULES, move_on_agenda, seat_in_session
 from tests import procedure
 from tests.dossier import login_url
-from tests.factories import InstitutionFactory, region
+from tests.factories import InstitutionFactory, UserFactory, region
 from tests.pages import queries_for, text, visit
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +284,297 @@ def test_the_session_page_costs_the_same_queries_at_two_sizes(client):
     assert queries_for(client, detail(session)) == small
     agenda = text(client.get(detail(session))).split("Reviews on the agenda")[1]
     assert len(re.findall(r'<a href="/reviews/\d+/dossier/">', agenda)) == 8
+
+
+# -- the agenda rearranged --
+
+BEFORE = dt.date(2029, 6, 1)  # the cast's session opens on 2030-03-11
+
+
+def move(session, review):
+    return reverse("reviews:agenda_move", args=[session.pk, review.pk])
+
+
+def reset(session):
+    return reverse("reviews:agenda_reset", args=[session.pk])
+
+
+def agenda_names(page):
+    agenda = page.split("Reviews on the agenda")[1]
+    return re.findall(r'<a href="/reviews/\d+/dossier/"><bdi>([^<]+)</bdi></a>', agenda)
+
+
+@pytest.fixture
+def agenda(cast):
+    """Alpha, Beta, Home: three re-accreditations of Asia-Pacific, in the default order."""
+    for name in ("Beta Commission", "Alpha Commission"):
+        procedure.open_review(InstitutionFactory(name=name), cast.session)
+    return cast.session
+
+
+def positions(session):
+    return list(session.reviews.order_by("pk").values_list("agenda_position", flat=True))
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_only_the_secretariat_moves_a_case_on_the_agenda(client, cast, agenda, member):
+    address = move(agenda, cast.review)
+    response = post_as(client, cast.members()[member], address, {"direction": "up"})
+    if member == "secretariat":
+        expected = detail(agenda) + f"#case-{cast.review.pk}"
+        assert (response.status_code, response["Location"]) == (302, expected)
+        page = text(client.get(expected))
+        assert "Home Commission is number 2 on the agenda." in page
+        assert agenda_names(page) == ["Alpha Commission", "Home Commission", "Beta Commission"]
+        assert "Reviews on the agenda, in the order the secretariat set" in page
+    else:
+        assert_refused_outside(response, member, address)
+        assert positions(agenda) == [None, None, None]
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_only_the_secretariat_restores_the_default_order(client, cast, agenda, member):
+    post_as(client, cast.secretariat, move(agenda, cast.review), {"direction": "up"})
+    response = post_as(client, cast.members()[member], reset(agenda), {})
+    if member == "secretariat":
+        assert (response.status_code, response["Location"]) == (302, detail(agenda) + "#agenda")
+        page = text(client.get(detail(agenda)))
+        assert "The agenda is back in its default order." in page
+        assert agenda_names(page) == ["Alpha Commission", "Beta Commission", "Home Commission"]
+        assert "Restore the default order" not in page
+    else:
+        assert_refused_outside(response, member, reset(agenda))
+        assert sorted(positions(agenda)) == [1, 2, 3]
+
+
+def test_each_case_has_the_buttons_that_move_it_named_for_it(client, cast, agenda):
+    page = text(visit(client, cast.secretariat, detail(agenda)))
+    alpha, beta = (
+        agenda.reviews.get(institution__name=n) for n in ("Alpha Commission", "Beta Commission")
+    )
+    assert f'<tr id="case-{alpha.pk}" tabindex="-1">' in page
+    rows = {
+        r.pk: page.split(f'<tr id="case-{r.pk}"')[1].split("</tr>")[0]
+        for r in (alpha, beta, cast.review)
+    }
+    up = (
+        '<button type="submit" name="direction" value="up">Move up'
+        '<span class="visually-hidden"> <bdi>{}</bdi>'
+    )
+    down = up.replace('"up">Move up', '"down">Move down')
+    assert f'action="{move(agenda, alpha)}"' in rows[alpha.pk]
+    assert up.format("Alpha Commission") not in rows[alpha.pk]
+    assert down.format("Alpha Commission") in rows[alpha.pk]
+    assert (
+        up.format("Beta Commission") in rows[beta.pk]
+        and down.format("Beta Commission") in rows[beta.pk]
+    )
+    assert up.format("Home Commission") in rows[cast.review.pk]
+    assert "Move down" not in rows[cast.review.pk]
+    assert "Restore the default order" not in page
+
+
+def test_a_case_of_another_session_is_not_found_there(client, cast, agenda):
+    later = procedure.session(dt.date(2030, 10, 7))
+    response = post_as(client, cast.secretariat, move(later, cast.review), {"direction": "up"})
+    assert response.status_code == 404
+    assert positions(agenda) == [None, None, None]
+
+
+def test_a_bad_direction_is_refused_on_the_page(client, cast, agenda):
+    response = post_as(
+        client, cast.secretariat, move(agenda, cast.review), {"direction": "sideways"}
+    )
+    assert response.status_code == 400
+    alert = '<div class="alert alert--error" role="alert"><p>{}</p></div>'
+    assert alert.format("A case moves up or down the agenda.") in text(response)
+    assert positions(agenda) == [None, None, None]
+
+
+def test_after_the_session_the_agenda_has_no_buttons_and_moves_are_refused(client, cast, agenda):
+    over = agenda.ends_on + dt.timedelta(days=1)
+    page = text(visit(client, cast.secretariat, detail(agenda), on=over))
+    assert "Move up" not in page and "Move down" not in page
+    client.force_login(cast.secretariat)
+    with clock.as_of(over):
+        response = client.post(move(agenda, cast.review), {"direction": "up"})
+    assert response.status_code == 400
+    assert "The session is over; its agenda stays as it was taken up." in text(response)
+    assert positions(agenda) == [None, None, None]
+
+
+# -- seating --
+
+
+def seat_url(session):
+    return reverse("reviews:seat", args=[session.pk])
+
+
+def unseat_url(session, seat):
+    return reverse("reviews:unseat", args=[session.pk, seat.pk])
+
+
+def seats_part(page):
+    return page.split('<h2 id="seats">')[1].split('<h2 id="agenda">')[0]
+
+
+def sca_seat_of(institution, role=SeatRole.MEMBER, **extra):
+    return assign_seat(
+        institution=institution,
+        body=Body.SCA,
+        role=role,
+        starts_on=dt.date(2020, 1, 1),
+        by=None,
+        **extra,
+    )
+
+
+def test_the_seats_sitting_are_grouped_by_region_member_first(client, cast):
+    lagos = InstitutionFactory(
+        name="Lagos Commission", country="NG", region=region(RegionCode.AFRICA)
+    )
+    alternate = sca_seat_of(lagos, SeatRole.ALTERNATE)
+    add_seat_person(
+        seat=alternate, user=UserFactory(username="ada", first_name="Ada", last_name="Obi"), by=None
+    )
+    with clock.as_of(BEFORE):
+        seat_in_session(session=cast.session, seat=alternate, by=None)
+    part = seats_part(text(visit(client, cast.secretariat, detail(cast.session), on=BEFORE)))
+    groups = re.findall(r'<th scope="rowgroup" rowspan="(\d)">([^<]+)</th>', part)
+    assert groups == [("2", "Africa"), ("1", "Asia-Pacific")]
+    africa = part.split(">Africa<")[1].split("</tbody>")[0]
+    assert africa.index("SCA Commission") < africa.index("Lagos Commission")
+    assert "<td>Member</td>" in africa and "<td>Alternate</td>" in africa
+    assert "<bdi>sca</bdi>" in africa and "<bdi>Ada Obi</bdi>" in africa
+    assert f'action="{unseat_url(cast.session, alternate)}"' in africa
+    assert 'Unseat<span class="visually-hidden"> <bdi>Lagos Commission</bdi></span>' in africa
+
+
+def test_the_seat_form_offers_the_sca_seats_whose_term_covers_the_session_and_not_sitting(
+    client, cast
+):
+    europe = sca_seat_of(cast.other)
+    sca_seat_of(InstitutionFactory(name="Ended Commission"), ends_on=dt.date(2029, 12, 31))
+    assign_seat(
+        institution=InstitutionFactory(name="Bureau Only"),
+        body=Body.BUREAU,
+        role=SeatRole.MEMBER,
+        starts_on=dt.date(2020, 1, 1),
+        by=None,
+    )
+    page = text(visit(client, cast.secretariat, detail(cast.session)))
+    form = page.split(f'action="{seat_url(cast.session)}"')[1].split("</form>")[0]
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', form)
+    assert options == [
+        ("", "Choose a seat"),
+        (str(europe.pk), "\u2068Other Commission\u2069, Europe: Member"),
+    ]
+    assert '<label for="id_seat">SCA seat</label>' in form
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_only_the_secretariat_seats_a_seat(client, cast, member):
+    europe = sca_seat_of(cast.other)
+    response = post_as(client, cast.members()[member], seat_url(cast.session), {"seat": europe.pk})
+    if member == "secretariat":
+        expected = detail(cast.session) + "#seats"
+        assert (response.status_code, response["Location"]) == (302, expected)
+        page = text(client.get(expected))
+        assert "Other Commission sits in Session March 2030." in page
+        assert ">Europe</th>" in seats_part(page)
+    else:
+        assert_refused_outside(response, member, seat_url(cast.session))
+        assert not cast.session.seats.filter(pk=europe.pk).exists()
+
+
+def test_a_second_member_for_a_region_is_refused_on_the_seat_field(client, cast):
+    lagos = InstitutionFactory(
+        name="Lagos Commission", country="NG", region=region(RegionCode.AFRICA)
+    )
+    second = sca_seat_of(lagos)
+    response = post_as(client, cast.secretariat, seat_url(cast.session), {"seat": second.pk})
+    assert response.status_code == 400
+    page = text(response)
+    assert (
+        '<a href="#id_seat">Africa already has its member in this session: SCA Commission. '
+        "Unseat it first, or seat this one as the alternate.</a>"
+    ) in page
+    assert f'<option value="{second.pk}" selected>' in page
+    assert not cast.session.seats.filter(pk=second.pk).exists()
+
+
+@pytest.mark.parametrize("chosen", ["", "9999", "x"])
+def test_a_seat_not_in_the_list_is_refused(client, cast, chosen):
+    response = post_as(client, cast.secretariat, seat_url(cast.session), {"seat": chosen})
+    assert response.status_code == 400
+    message = "Choose the seat to seat." if chosen == "" else "Choose one of the seats in the list."
+    assert f'<a href="#id_seat">{message}</a>' in text(response)
+    assert cast.session.seats.count() == 2
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_only_the_secretariat_unseats_a_seat(client, cast, member):
+    seat = cast.sca_member.seats.get()
+    address = unseat_url(cast.session, seat)
+    client.logout()
+    if cast.members()[member] is not None:
+        client.force_login(cast.members()[member])
+    with clock.as_of(BEFORE):
+        response = client.post(address)
+    if member == "secretariat":
+        expected = detail(cast.session) + "#seats"
+        assert (response.status_code, response["Location"]) == (302, expected)
+        with clock.as_of(BEFORE):
+            page = text(client.get(expected))
+        assert "SCA Commission no longer sits in Session March 2030." in page
+        assert ">Africa</th>" not in seats_part(page)
+        assert f'<option value="{seat.pk}">' in page  # it may be seated again
+    else:
+        assert_refused_outside(response, member, address)
+        assert cast.session.seats.filter(pk=seat.pk).exists()
+
+
+def test_once_the_session_has_started_there_is_no_unseat_button_and_unseating_is_refused(
+    client, cast
+):
+    seat = cast.sca_member.seats.get()
+    page = text(visit(client, cast.secretariat, detail(cast.session), on=cast.session.starts_on))
+    assert "Unseat" not in page
+    assert "The session has started: who sits in it stays as it is." in page
+    with clock.as_of(cast.session.starts_on):
+        response = client.post(unseat_url(cast.session, seat))
+    assert response.status_code == 400
+    assert "its recommendations depend on who sat." in text(response)
+    assert cast.session.seats.filter(pk=seat.pk).exists()
+
+
+def test_a_seat_not_sitting_cannot_be_unseated_there(client, cast):
+    europe = sca_seat_of(cast.other)
+    response = post_as(client, cast.secretariat, unseat_url(cast.session, europe), {})
+    assert response.status_code == 404
+
+
+def test_the_session_page_costs_the_same_queries_with_more_seats_and_a_rearranged_agenda(client):
+    secretariat = procedure.secretariat()
+    client.force_login(secretariat)
+    session = procedure.session(dt.date(2031, 3, 10))
+    codes = list(RegionCode)
+
+    def grow(count, start):
+        for n in range(start, start + count):
+            institution = InstitutionFactory(region=region(codes[n % 4]))
+            review = procedure.open_review(institution, session)
+            role = SeatRole.MEMBER if n < 4 else SeatRole.ALTERNATE
+            seat = sca_seat_of(institution, role)
+            add_seat_person(seat=seat, user=UserFactory(), by=None)
+            if n < 8:
+                seat_in_session(session=session, seat=seat, by=None)
+            move_on_agenda(review=review, direction="up", by=secretariat)
+
+    grow(2, 0)
+    small = queries_for(client, detail(session), on=BEFORE)
+    grow(6, 2)
+    assert queries_for(client, detail(session), on=BEFORE) == small
+    page = text(client.get(detail(session)))
+    assert len(agenda_names(page)) == 8
+    assert seats_part(page).count("<td>Alternate</td>") == 4

@@ -21,7 +21,7 @@ IN_BUREAU_WINDOW = NOTIFIED + dt.timedelta(days=30)  # the window closes on NOTI
 
 HOME_PAGE = {
     "secretariat": (
-        ["Secretariat: open reviews", "Home Commission", "Dossier due 2029-11-11 = session"],
+        ["Secretariat: open reviews", "Home Commission", "No deadline falls in the next 30 days."],
         ["The accreditation of national human rights institutions"],
     ),
     "sca_member": (
