@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 import yaml
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from accreditation.enums import Grade, StatusBasis
@@ -15,6 +16,7 @@ from institutions.models import Institution
 from reviews.demo.loader import DEMO_DIR
 from reviews.enums import DecisionRoute, Outcome, ReviewKind, ReviewState
 from reviews.models import Review
+from reviews.services.adoption import adopt_session
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +62,7 @@ def test_deferrals_open_a_review_for_october_2007_and_no_challenge_window(demo, 
     follow_up = review.continuations.get()
     assert follow_up.kind == ReviewKind.AFTER_DEFERRAL
     assert follow_up.session.starts_on.strftime("%Y-%m") == OUTCOMES[country]["to"]
-    assert follow_up.state == ReviewState.INVITED
+    assert follow_up.events.first().to_state == ReviewState.INVITED
 
 
 @pytest.mark.parametrize("country", ["NP", "LK"])
@@ -148,3 +150,35 @@ def test_passwords_are_printed_only_on_the_embedded_default(demo, settings):
         assert "secretariat" in demo and "Demonstration users (username / password)" in demo
     else:
         assert "without printing passwords" in demo
+
+
+def october_case(country):
+    return Review.objects.get(institution__country=country, session__starts_on__year=2007,
+                              session__starts_on__month=10)  # fmt: skip
+
+
+def test_the_october_files_stand_at_each_step_of_the_workspace(demo):
+    assert october_case("FR").state == ReviewState.INVITED
+    assert october_case("PL").state == ReviewState.SUBMITTED
+    sweden = october_case("SE")
+    assert sweden.state == ReviewState.SCREENING
+    assert sweden.summary.shared_at is None
+    assert [i.observations.get().number for i in sweden.summary.issues.all()] == ["1.8", "1.10"]
+    philippines = october_case("PH")
+    assert philippines.state == ReviewState.SUMMARY_SHARED
+    shared = philippines.third_party_submissions.get()
+    assert shared.shared_at is not None
+    assert shared.source_name not in shared.sanitised_content
+    portugal = october_case("PT")
+    assert portugal.state == ReviewState.READY
+    assert portugal.draft.outcome == Outcome.ACCREDIT_A
+    assert portugal.comments.count() == 2
+
+
+def test_the_demonstration_chair_can_adopt_the_october_recommendations(demo):
+    portugal = october_case("PT")
+    chair = get_user_model().objects.get(username="sca-chair")
+    adopt_session(session=portugal.session, by=chair)
+    portugal.refresh_from_db()
+    assert portugal.state == ReviewState.RECOMMENDED
+    assert portugal.recommendation.paragraphs.get().observations.get().number == "1.8"
