@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 APPROACHING = dt.timedelta(days=30)
 PLANNING_HORIZON = dt.timedelta(days=548)
 LATEST = 10
+# Each list of deadlines on the home page shows this many; the worklist shows them all.
+DEADLINES_SHOWN = 25
 
 # When a deadline of a review is outstanding: the states in which what it asks is still
 # to be done. Its day past while the review is in one of them, it is overdue. (The
@@ -87,7 +89,8 @@ class SecretariatView:
     by_session: list[Tally]
     by_region: list[Tally]
     latest: list[Review]
-    overdue: list[DeadlineRow]
+    overdue: list[DeadlineRow]  # the first DEADLINES_SHOWN
+    overdue_count: int
     approaching: list[DeadlineRow]
     due_for_reaccreditation: list[DueForReaccreditation]
 
@@ -153,13 +156,14 @@ def _open_reviews(user: AnyUser) -> QuerySet[Review]:
 
 def secretariat_view(user: AnyUser, today: dt.date) -> SecretariatView:
     open_reviews = _open_reviews(user)
-    overdue, approaching = review_deadlines(open_reviews, today)
+    overdue, approaching, overdue_count = review_deadlines(open_reviews, today)
     return SecretariatView(
         by_state=_by_state(open_reviews),
         by_session=_by_session(open_reviews),
         by_region=_by_region(open_reviews),
         latest=list(open_reviews.order_by("-state_changed_at", "-pk")[:LATEST]),
         overdue=overdue,
+        overdue_count=overdue_count,
         approaching=sorted(
             approaching + session_deadlines(today), key=lambda row: (row.due_on, row.label)
         ),
@@ -218,21 +222,25 @@ def with_next_deadline(reviews: QuerySet[Review]) -> QuerySet[Review]:
 
 def review_deadlines(
     reviews: QuerySet[Review], today: dt.date
-) -> tuple[list[DeadlineRow], list[DeadlineRow]]:
-    """The outstanding deadlines of ``reviews``: those past (overdue) and those in the
-    next :data:`APPROACHING` days."""
+) -> tuple[list[DeadlineRow], list[DeadlineRow], int]:
+    """The outstanding deadlines of ``reviews``: the first :data:`DEADLINES_SHOWN` of
+    those past (overdue), those in the next :data:`APPROACHING` days, and how many are
+    overdue in all (the worklist, sorted by deadline, lists every one)."""
     rows = (
         ReviewDeadline.objects.filter(outstanding_deadlines(), review__in=reviews)
-        .filter(due_on__lte=today + APPROACHING)
         .select_related("review__institution", "review__session")
         .order_by("due_on", "review__institution__name", "pk")
     )
-    overdue: list[DeadlineRow] = []
-    approaching: list[DeadlineRow] = []
-    for row in rows:
-        line = DeadlineRow(row.due_on, row.label, row.explain(), row.review.session, row.review)
-        (overdue if row.due_on < today else approaching).append(line)
-    return overdue, approaching
+    past = rows.filter(due_on__lt=today)
+    coming = rows.filter(due_on__gte=today, due_on__lte=today + APPROACHING)
+
+    def lines(deadlines: QuerySet[ReviewDeadline]) -> list[DeadlineRow]:
+        return [
+            DeadlineRow(row.due_on, row.label, row.explain(), row.review.session, row.review)
+            for row in deadlines[:DEADLINES_SHOWN]
+        ]
+
+    return lines(past), lines(coming), past.count()
 
 
 def session_deadlines(today: dt.date) -> list[DeadlineRow]:

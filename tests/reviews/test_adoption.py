@@ -196,7 +196,7 @@ def test_adopting_twice_is_refused_and_changes_nothing(cast):
     with pytest.raises(DomainError) as refused:
         adopt(cast.session, cast.secretariat, on=LAST_DAY + dt.timedelta(days=1))
     assert str(refused.value) == (
-        "The recommendations of Session March 2030 were adopted on 2030-03-15."
+        "The recommendations of Session March 2030 were adopted on 15 March 2030."
     )
     assert (
         list(ReviewEvent.objects.values_list("pk", flat=True)),
@@ -227,7 +227,7 @@ def test_adoption_waits_for_the_sessions_first_day(cast):
     with pytest.raises(DomainError) as refused:
         adopt(cast.session, cast.secretariat, on=dt.date(2030, 3, 10))
     assert str(refused.value) == (
-        "The recommendations are adopted at the session, from its first day (2030-03-11)."
+        "The recommendations are adopted at the session, from its first day (11 March 2030)."
     )
     assert nothing_adopted()
     assert states(review) == [ReviewState.READY]

@@ -15,7 +15,7 @@ from accreditation.services import record_decision, record_prior_status
 from accreditation.status import status_on
 from institutions.enums import RegionCode
 from nhri_portal import clock
-from reviews.dashboard import OUTSTANDING, secretariat_view
+from reviews.dashboard import DEADLINES_SHOWN, OUTSTANDING, secretariat_view
 from reviews.enums import ReviewState
 from reviews.services.sweep import process_deadlines
 from reviews.services.transitions import transition
@@ -285,3 +285,14 @@ def test_the_secretariat_home_costs_the_same_queries_at_two_sizes(client, cast, 
     assert few == many
     assert (len(small.approaching), len(big.approaching)) == (2, 8)
     assert (len(small.due_for_reaccreditation), len(big.due_for_reaccreditation)) == (2, 8)
+
+
+def test_the_home_page_shows_the_oldest_overdue_deadlines_and_says_how_many_there_are(cast, client):
+    for n in range(DEADLINES_SHOWN):
+        procedure.open_review(InstitutionFactory(name=f"Late {n}"), cast.session)
+    late = cast.session.starts_on - dt.timedelta(days=10)
+    view = secretariat_view(cast.secretariat, late)
+    assert (len(view.overdue), view.overdue_count) == (DEADLINES_SHOWN, DEADLINES_SHOWN + 1)
+    page = text(visit(client, cast.secretariat, "/", on=late))
+    shown = f"The {DEADLINES_SHOWN} oldest of {DEADLINES_SHOWN + 1} overdue deadlines are shown"
+    assert shown in page

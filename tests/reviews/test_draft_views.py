@@ -401,7 +401,7 @@ def test_adopting_twice_is_refused_on_the_page(client, cast):
     assert "Adopt the recommendations</button>" not in body
     again = post_as(client, cast.secretariat, address, {"confirm": "on"}, on=cast.session.ends_on)
     assert again.status_code == 400
-    assert "The recommendations of Session March 2030 were adopted on 2030-03-15." in text(again)
+    assert "The recommendations of Session March 2030 were adopted on 15 March 2030." in text(again)
     assert Review.objects.get(pk=review.pk).state == ReviewState.RECOMMENDED
 
 
