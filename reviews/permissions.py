@@ -342,21 +342,17 @@ def adoptable_reviews(session: Session) -> QuerySet[Review]:
     return Review.objects.filter(session=session, state__in=DRAFTING_STATES)
 
 
-def may_open_adoption(user: AnyUser, session: Session) -> bool:
-    """The adoption page is for the secretariat and the session's chair; 404 to others."""
+def may_adopt(user: AnyUser, session: Session) -> bool:
+    """The adoption is for the secretariat and the session's chair; 404 to others."""
     return is_secretariat(user) or chairs(user, session)
 
 
-def may_adopt(user: AnyUser, session: Session) -> bool:
-    """The SCA adopts as a body, recused cases included; so the chair adopts only when
-    they sit on every case to adopt. Otherwise the secretariat does, and the chair
-    learns nothing of the cases they are recused from."""
-    if is_secretariat(user):
-        return True
-    if not chairs(user, session):
-        return False
-    unseen = adoptable_reviews(session).exclude(pk__in=sitting_reviews(user).values("pk"))
-    return not unseen.exists()
+def adoptable_by(user: AnyUser, session: Session) -> QuerySet[Review]:
+    """The cases of ``session`` whose recommendations ``user`` adopts: the chair those
+    they sit on, the secretariat every one. A chair recused from a case so learns
+    nothing of it, not even that it exists: the secretariat adopts it."""
+    cases = adoptable_reviews(session)
+    return cases if is_secretariat(user) else cases.filter(pk__in=sitting_reviews(user))
 
 
 # --- screening ---

@@ -13,7 +13,7 @@ from nhri_portal.errors import DomainError, NotPermitted
 from reviews.agenda import agenda_of
 from reviews.enums import UNCHALLENGEABLE, Outcome, ReviewState
 from reviews.models import RecommendationDraft, Review, Session
-from reviews.permissions import adoptable_reviews, may_adopt
+from reviews.permissions import adoptable_by, may_adopt, visible_reviews
 from reviews.services.drafts import check_follow_up, paragraphs_of
 from reviews.services.outcomes import OutcomeResult, record_outcome
 from reviews.services.transitions import transition
@@ -22,11 +22,12 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def adopted_on(session: Session) -> RecommendationDraft | None:
-    """The first draft of ``session`` adopted, if the session has adopted its drafts."""
+def adopted_on(session: Session, user: User) -> RecommendationDraft | None:
+    """The last draft of ``session`` adopted among the cases ``user`` may know."""
     return (
         RecommendationDraft.objects.filter(review__session=session, adopted_at__isnull=False)
-        .order_by("adopted_at")
+        .filter(review__in=visible_reviews(user))
+        .order_by("-adopted_at")
         .first()
     )
 
@@ -40,8 +41,9 @@ def is_ready(draft: RecommendationDraft | None) -> bool:
 
 @transaction.atomic
 def adopt_session(*, session: Session, by: User) -> list[OutcomeResult]:
-    """The SCA adopts, at the end of ``session``, the recommendations drafted on every
-    case before it (the chair, or the secretariat when the chair is recused from any).
+    """The SCA adopts, at the end of ``session``, the recommendations drafted on the
+    cases before it: the chair those they sit on, the secretariat every one (so the
+    secretariat adopts a case the chair is recused from).
 
     Effects, for each case in agenda order: taken up at the session (if it was only
     ready), its outcome recorded from the draft (the review moves on; a deferral or a
@@ -52,21 +54,22 @@ def adopt_session(*, session: Session, by: User) -> list[OutcomeResult]:
         raise NotPermitted(_("Only the chair or the secretariat adopts the recommendations."))
     # Two people adopting at once: the second waits, then finds the session adopted.
     Session.objects.select_for_update().filter(pk=session.pk).first()
-    earlier = adopted_on(session)
-    if earlier is not None:
-        assert earlier.adopted_at is not None
-        raise DomainError(
-            _("The recommendations of %(session)s were adopted on %(day)s.")
-            % {"session": session, "day": date_format(earlier.adopted_at.date(), "DATE_FORMAT")}
-        )
     today = clock.today()
     if today < session.starts_on:
         raise DomainError(
             _("The recommendations are adopted at the session, from its first day (%(day)s).")
             % {"day": date_format(session.starts_on, "DATE_FORMAT")}
         )
-    cases = list(agenda_of(session, adoptable_reviews(session).select_related("session")))
+    cases = list(agenda_of(session, adoptable_by(by, session).select_related("session")))
     if not cases:
+        earlier = adopted_on(session, by)
+        if earlier is not None:
+            assert earlier.adopted_at is not None
+            day = date_format(earlier.adopted_at.date(), "DATE_FORMAT")
+            raise DomainError(
+                _("The recommendations of %(session)s were adopted on %(day)s.")
+                % {"session": session, "day": day}
+            )
         raise DomainError(_("No case of this session awaits its recommendation."))
     # Locked, so that nobody changes a draft while it is being adopted.
     drafts = {

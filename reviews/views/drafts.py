@@ -20,12 +20,10 @@ from reviews.forms.drafts import AdoptForm, MoveForm, OutcomeForm, ParagraphForm
 from reviews.models import DraftParagraph, RecommendationDraft, Review, Session
 from reviews.permissions import (
     DRAFTING_STATES,
-    adoptable_reviews,
+    adoptable_by,
     load_review,
     may_adopt,
-    may_open_adoption,
     may_open_draft,
-    visible_reviews,
 )
 from reviews.precedent import precedent_for
 from reviews.services import adoption
@@ -269,7 +267,7 @@ def _refused(request: SignedInRequest, review: Review, error: DomainError) -> Ht
 @require_http_methods(["GET", "HEAD", "POST"])
 def adopt(request: SignedInRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(Session, pk=pk)
-    if not may_open_adoption(request.user, session):
+    if not may_adopt(request.user, session):
         raise Http404
     if request.method != "POST":
         return _adopt_page(request, session, AdoptForm())
@@ -293,18 +291,15 @@ def _adopt_page(
     request: SignedInRequest, session: Session, form: AdoptForm, *, status: int = 200
 ) -> HttpResponse:
     user = request.user
-    adopted = adoption.adopted_on(session)
+    adopted = adoption.adopted_on(session, user)
     cases = list(
-        agenda_of(session, adoptable_reviews(session) & visible_reviews(user)).select_related(
-            "draft__follow_up_session"
-        )
+        agenda_of(session, adoptable_by(user, session)).select_related("draft__follow_up_session")
     )
     drafts = [(review, getattr(review, "draft", None)) for review in cases]
     context = {
         "session": session,
         "form": form,
         "adopted": adopted,
-        "may_adopt": may_adopt(user, session),
         "cases": [(review, draft, adoption.is_ready(draft)) for review, draft in drafts],
         "all_ready": all(adoption.is_ready(draft) for _review, draft in drafts),
     }

@@ -374,12 +374,14 @@ def test_a_chair_recused_from_a_case_learns_nothing_of_it(client, cast):
     body = text(visit(client, chair, address, on=DURING))
     assert "Seen Commission" in body
     assert "Home Commission" not in body and "HOME" not in body
-    assert "The secretariat will adopt the recommendations of this session." in body
-    assert "Adopt the recommendations</button>" not in body
-    refused = post_as(client, chair, address, {"confirm": "on"}, on=cast.session.ends_on)
-    assert refused.status_code == 403
-    assert "Home Commission" not in text(refused)
+    assert "Adopt the recommendations</button>" in body
+    response = post_as(client, chair, address, {"confirm": "on"}, on=cast.session.ends_on)
+    assert response.status_code == 302
+    after = text(visit(client, chair, address, on=cast.session.ends_on))
+    assert "The recommendations of this session were adopted on 15 March 2030." in after
+    assert "Home Commission" not in after and "HOME" not in after
     assert Review.objects.get(pk=review.pk).state == ReviewState.READY
+    assert Review.objects.get(pk=seen.pk).state == ReviewState.RECOMMENDED
 
 
 def test_adoption_needs_its_confirmation(client, cast):
@@ -397,7 +399,7 @@ def test_adopting_twice_is_refused_on_the_page(client, cast):
     address = adopt_page(cast.session)
     post_as(client, cast.secretariat, address, {"confirm": "on"}, on=cast.session.ends_on)
     body = text(visit(client, cast.secretariat, address, on=cast.session.ends_on))
-    assert "The recommendations of this session were adopted on 2030-03-15." in body
+    assert "The recommendations of this session were adopted on 15 March 2030." in body
     assert "Adopt the recommendations</button>" not in body
     again = post_as(client, cast.secretariat, address, {"confirm": "on"}, on=cast.session.ends_on)
     assert again.status_code == 400
