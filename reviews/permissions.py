@@ -385,3 +385,16 @@ def editable_parts(user: AnyUser, review: Review) -> frozenset[str] | None:
 def may_edit_part(user: AnyUser, review: Review, part: str) -> bool:
     parts = editable_parts(user, review)
     return parts is None or part in parts
+
+
+# -- challenge --
+# -- end challenge --
+
+# -- Bureau e-procedure --
+# -- end Bureau --
+
+# -- Bureau meetings and report publication --
+# -- end meetings --
+
+# -- outbox and mail --
+# -- end outbox --

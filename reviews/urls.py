@@ -3,12 +3,18 @@ from django.urls import URLPattern, URLResolver, path
 from reviews import views
 from reviews.views import (
     answers,
+    bureau,
     case,
+    challenge,
     conflicts,
     documents,
     dossier,
     drafts,
     invitations,
+    mail,
+    meetings,
+    outbox,
+    publication,
     report,
     room,
     screening,
@@ -130,6 +136,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("sessions/<int:pk>/adopt/", drafts.adopt, name="adopt"),
     # -- end drafting --
+    # -- challenge (views/challenge.py) --
+    # -- end challenge --
+    # -- Bureau e-procedure (views/bureau.py) --
+    # -- end Bureau --
+    # -- Bureau meetings and report publication (views/meetings.py, views/publication.py) --
+    # -- end meetings --
+    # -- outbox and each user's mail (views/outbox.py, views/mail.py) --
+    # -- end outbox --
 ]
 
 # The front page keeps a name without a namespace: the sign-in and sign-out

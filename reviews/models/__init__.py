@@ -1,10 +1,12 @@
 from reviews.models.conflicts import MemberObjection, Recusal
 from reviews.models.deliberation import CaseComment, DraftParagraph, RecommendationDraft
 from reviews.models.dossiers import ComplianceAnswer, Document, DocumentVersion, Dossier, Evidence
-from reviews.models.outbox import MessageState, OutgoingMessage
+from reviews.models.outbox import LETTER_KINDS, MailKind, MessageState, OutgoingMessage
 from reviews.models.outcomes import (
+    BureauMeeting,
     BureauVote,
     Challenge,
+    ChallengeAttachment,
     Decision,
     Recommendation,
     RecommendationParagraph,
@@ -22,10 +24,13 @@ from reviews.models.summaries import (
 )
 
 __all__ = [
+    "LETTER_KINDS",
     "AnswerAttachment",
+    "BureauMeeting",
     "BureauVote",
     "CaseComment",
     "Challenge",
+    "ChallengeAttachment",
     "ComplianceAnswer",
     "Decision",
     "Document",
@@ -35,6 +40,7 @@ __all__ = [
     "Evidence",
     "IssueAnswer",
     "IssueSummary",
+    "MailKind",
     "MemberObjection",
     "MessageState",
     "OutgoingMessage",

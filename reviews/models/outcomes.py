@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,7 @@ from reviews.enums import (
 )
 from reviews.models.reviews import Review
 from reviews.models.sessions import Session
+from reviews.models.summaries import StoredFile
 
 
 class Recommendation(models.Model):
@@ -104,6 +107,23 @@ class Challenge(models.Model):
         return f"Challenge of {self.review}"
 
 
+def _challenge_file_path(attachment: ChallengeAttachment, filename: str) -> str:
+    return f"challenges/{attachment.challenge.review_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class ChallengeAttachment(StoredFile):
+    """A document the institution lodges with its challenge; it goes to the Bureau."""
+
+    challenge = models.ForeignKey(Challenge, models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_challenge_file_path, max_length=400)
+
+    class Meta:
+        ordering = ["challenge", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class BureauVote(models.Model):
     """One Bureau seat's approval of, or objection to, a recommendation."""
 
@@ -125,6 +145,32 @@ class BureauVote(models.Model):
         return f"{self.seat}: {self.get_vote_display()}"
 
 
+class BureauMeeting(models.Model):
+    """A meeting of the GANHRI Bureau; it decides the cases referred to it and keeps a
+    numbered record of its decisions."""
+
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    is_virtual = models.BooleanField(_("virtual"), default=False)
+    reference = models.CharField(
+        _("reference"),
+        max_length=60,
+        unique=True,
+        help_text=_("How the record of decisions is cited, e.g. “Bureau 2030/2”."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
 class Decision(models.Model):
     """The final outcome of a review; it writes the institution's status record."""
 
@@ -132,7 +178,13 @@ class Decision(models.Model):
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
     route = models.CharField(_("route"), max_length=20, choices=DecisionRoute.choices)
     decided_on = models.DateField(_("decided on"))
-    record_number = models.CharField(_("record of decisions"), max_length=40, blank=True)
+    record_number = models.CharField(_("record of decisions"), max_length=80, blank=True)
+    meeting = models.ForeignKey(
+        BureauMeeting, models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    item = models.PositiveSmallIntegerField(
+        _("number in the record of decisions"), null=True, blank=True
+    )
     reasons = models.TextField(_("reasons"), blank=True)
     status_record = models.OneToOneField(
         StatusRecord, models.PROTECT, null=True, blank=True, related_name="decision"
@@ -147,6 +199,15 @@ class Decision(models.Model):
         blank=True,
         help_text=_("Set by the deadline sweep once the status record is in effect."),
     )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "item"], name="unique_decision_item"),
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True) | Q(item__isnull=False),
+                name="meeting_decision_numbered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.review}: {self.get_outcome_display()} ({self.decided_on})"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,16 @@ class Session(models.Model):
     )
     seats = models.ManyToManyField(
         Seat, blank=True, related_name="sessions", verbose_name=_("seats sitting")
+    )
+    report_final_on = models.DateField(
+        _("recommendations final on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the report is published: the day its last case became final."),
+    )
+    report_published_on = models.DateField(_("report published on"), null=True, blank=True)
+    report_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
+from email.utils import make_msgid
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -17,7 +19,7 @@ from django.utils import translation
 from institutions.enums import Role
 from nhri_portal import clock
 from reviews.enums import ReviewState
-from reviews.models import MessageState, OutgoingMessage, Review, ReviewEvent
+from reviews.models import MailKind, MessageState, OutgoingMessage, Review, ReviewEvent, Session
 from reviews.permissions import visible_reviews
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ REOPENED_FROM = (ReviewState.SUBMITTED, ReviewState.SCREENING)
 MAX_ATTEMPTS = 5
 # A claim older than this belongs to a worker that died while sending.
 STUCK_AFTER = dt.timedelta(minutes=10)
+# The right-hand side of every Message-ID the portal writes.
+MESSAGE_ID_DOMAIN = "nhri-portal"
 
 
 def is_mailed(event: ReviewEvent) -> bool:
@@ -57,42 +61,89 @@ def queue_event_mail(event: ReviewEvent) -> list[OutgoingMessage]:
     )
     context = {"event": event, "review": review, "institution": institution}
     messages = _compose(review, event, focal_points, "emails/review_event",
-                        institution.working_language, context)  # fmt: skip
+                        institution.working_language, context, kind=MailKind.EVENT)  # fmt: skip
     if event.to_state == ReviewState.SUBMITTED:
         # The secretariat works in English; the institution in its own language.
         messages += _compose(review, event, secretariat_addresses(), "emails/dossier_submitted",
-                             "en", context)  # fmt: skip
+                             "en", context, kind=MailKind.NOTICE)  # fmt: skip
     for message in messages:
         _send_after_commit(message.pk)
     return messages
 
 
 def _compose(
-    review: Review, event: ReviewEvent | None, recipients: list[str], template: str,
-    language: str, context: Mapping[str, object],
-) -> list[OutgoingMessage]:  # fmt: skip
-    recipients = may_be_told(review, recipients)
+    review: Review | None,
+    event: ReviewEvent | None,
+    recipients: list[str],
+    template: str,
+    language: str,
+    context: Mapping[str, object],
+    *,
+    kind: MailKind,
+    state: MessageState = MessageState.QUEUED,
+    key: str = "",
+    session: Session | None = None,
+) -> list[OutgoingMessage]:
+    """Write one row per recipient who may be told; with a ``key``, skip those who
+    already have a mail with that key (a reminder goes once)."""
+    if review is not None:
+        recipients = may_be_told(review, recipients)
+    if key:
+        already = set(
+            OutgoingMessage.objects.filter(key=key, to__in=recipients).values_list("to", flat=True)
+        )
+        recipients = [to for to in recipients if to not in already]
     if not recipients:
         return []
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
     now = clock.now()
-    return OutgoingMessage.objects.bulk_create(
-        OutgoingMessage(review=review, event=event, to=to, subject=subject, body=body,
-                        language=language, created_at=now)
+    accounts = accounts_by_address(recipients)
+    rows = [
+        OutgoingMessage(
+            review=review, session=session, event=event, kind=kind, state=state, key=key,
+            recipient=accounts.get(to), to=to, subject=subject, body=body, language=language,
+            message_id=make_msgid(domain=MESSAGE_ID_DOMAIN), created_at=now,
+        )
         for to in recipients
-    )  # fmt: skip
+    ]  # fmt: skip
+    if not key:
+        return OutgoingMessage.objects.bulk_create(rows)
+    created = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:  # written at the same moment by another sweep
+            continue
+        created.append(row)
+    return created
+
+
+def accounts_by_address(addresses: Iterable[str]) -> dict[str, Any]:
+    """The active account behind each address, where there is one."""
+    users = get_user_model().objects.filter(is_active=True, email__in=list(addresses))
+    return {user.email: user for user in users}
 
 
 def queue_mail(
-    review: Review, recipients: list[str], template: str, language: str,
+    review: Review | None,
+    recipients: list[str],
+    template: str,
+    language: str,
     context: Mapping[str, object],
-) -> list[OutgoingMessage]:  # fmt: skip
-    """Write a mail about ``review`` (``<template>.txt`` and its subject) to the
-    outbox, one row per recipient who may be told (:func:`may_be_told`), in
-    ``language``; send each after commit."""
-    messages = _compose(review, None, recipients, template, language, context)
+    *,
+    kind: MailKind = MailKind.NOTICE,
+    key: str = "",
+    session: Session | None = None,
+) -> list[OutgoingMessage]:
+    """Write a mail about ``review`` (or ``session``) from ``<template>.txt`` and its
+    subject to the outbox, one row per recipient who may be told (:func:`may_be_told`),
+    in ``language``; send each after commit. With a ``key``, a recipient who already
+    had a mail with the same key gets nothing (a reminder goes once)."""
+    messages = _compose(review, None, recipients, template, language, context,
+                        kind=kind, key=key, session=session)  # fmt: skip
     for message in messages:
         _send_after_commit(message.pk)
     return messages
@@ -103,7 +154,7 @@ def may_be_told(review: Review, addresses: Iterable[str]) -> list[str]:
     page: an address is dropped when an active account using it may not know the
     review exists (an SCA member recused from it, above all)."""
     addresses = list(dict.fromkeys(addresses))
-    users = get_user_model().objects.filter(is_active=True, email__in=addresses)
+    users = accounts_by_address(addresses).values()
     barred = {
         user.email for user in users if not visible_reviews(user).filter(pk=review.pk).exists()
     }

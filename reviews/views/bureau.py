@@ -1,0 +1,3 @@
+"""bureau"""
+
+from __future__ import annotations

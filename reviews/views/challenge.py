@@ -1,0 +1,3 @@
+"""challenge"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""mail"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""meetings"""
+
+from __future__ import annotations

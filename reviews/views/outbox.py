@@ -1,0 +1,3 @@
+"""outbox"""
+
+from __future__ import annotations

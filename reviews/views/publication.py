@@ -1,0 +1,3 @@
+"""publication"""
+
+from __future__ import annotations
