@@ -224,6 +224,23 @@ STORAGES = {
 # Uploads: the largest document accepted, checked before the file is read whole.
 NHRI_MAX_UPLOAD_BYTES = env_int("NHRI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
 
+
+def _reminder_days(name: str, default: str, *, minimum: int) -> tuple[int, ...]:
+    """Whole numbers of days separated by commas (empty: none); refused at start otherwise."""
+    days = env_list(name, default.split(","))
+    if not all(day.isascii() and day.isdigit() and int(day) >= minimum for day in days):
+        raise ConfigError(
+            f"{name} must list whole numbers of days of at least {minimum}, separated by "
+            f"commas (e.g. {default!r}), not {env_str(name)!r}"
+        )
+    return tuple(sorted({int(day) for day in days}))
+
+
+# Reminders: the deadline sweep reminds those concerned this many days before a
+# deadline, and (for duties still undone) this many days after it.
+NHRI_REMINDER_DAYS_BEFORE = _reminder_days("NHRI_REMINDER_DAYS_BEFORE", "7,1", minimum=0)
+NHRI_REMINDER_DAYS_AFTER = _reminder_days("NHRI_REMINDER_DAYS_AFTER", "1", minimum=1)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
@@ -232,6 +249,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "accreditation@nhri-portal.invalid")
+# The portal's address as its users reach it: the links in every mail start with it.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

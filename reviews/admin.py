@@ -9,9 +9,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from nhri_portal.lib.admin import ViewOnlyAdmin, ViewOnlyInline, ViewOnlyMixin
 from reviews.models import (
     AnswerAttachment,
+    BureauMeeting,
     BureauVote,
     CaseComment,
     Challenge,
+    ChallengeAttachment,
     ComplianceAnswer,
     Decision,
     Document,
@@ -213,12 +215,21 @@ class DecisionAdmin(ViewOnlyAdmin):
     list_select_related = ["review__institution", "review__session"]
 
 
+@admin.register(BureauMeeting)
+class BureauMeetingAdmin(ViewOnlyMixin, SimpleHistoryAdmin):
+    """Scheduled on the Bureau meetings page; its decisions are numbered there."""
+
+    list_display = ["reference", "held_on", "place", "is_virtual"]
+    search_fields = ["reference", "place"]
+    date_hierarchy = "held_on"
+
+
 @admin.register(OutgoingMessage)
 class OutgoingMessageAdmin(ViewOnlyAdmin):
     """The mail outbox: what was sent to whom, and what is waiting or failed."""
 
-    list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
-    list_filter = ["state", "language"]
+    list_display = ["subject", "to", "kind", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state", "kind", "language"]
     search_fields = ["to", "subject", "review__institution__name"]
     date_hierarchy = "created_at"
     list_select_related = ["review__institution"]
@@ -289,5 +300,6 @@ for model, search_fields in [
     (CaseComment, [*_BY_REVIEW, "body"]),
     (RecommendationDraft, [*_BY_REVIEW, "summary"]),
     (DraftParagraph, ["draft__review__institution__name", "notes", "request"]),
+    (ChallengeAttachment, ["original_name", "challenge__review__institution__name"]),
 ]:
     admin.site.register(model, ViewOnlyAdmin, search_fields=search_fields)

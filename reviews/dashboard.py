@@ -296,10 +296,13 @@ def due_for_reaccreditation(today: dt.date) -> list[DueForReaccreditation]:
 
 
 def focal_point_view(user: AnyUser) -> list[InstitutionReviews]:
+    """The institutions' open reviews with their deadlines and, while the challenge
+    window is open, whether the recommendation has been challenged (``challenge``)."""
     institutions = list(institutions_acted_for(user).order_by("name"))
     reviews = (
         _open_reviews(user)
         .filter(institution__in=[institution.pk for institution in institutions])
+        .select_related("challenge")
         .prefetch_related("deadlines")
         .order_by("session__starts_on")
     )

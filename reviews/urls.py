@@ -137,12 +137,49 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sessions/<int:pk>/adopt/", drafts.adopt, name="adopt"),
     # -- end drafting --
     # -- challenge (views/challenge.py) --
+    path(_CASE + "challenge/", challenge.challenge, name="challenge"),
+    path(_CASE + "challenge/lodge/", challenge.lodge, name="challenge_lodge"),
+    path(_CASE + "challenge/documents/", challenge.add_document, name="challenge_add"),
+    path(_CASE + "challenge/files/<int:file_pk>/", challenge.download, name="challenge_file"),
     # -- end challenge --
     # -- Bureau e-procedure (views/bureau.py) --
+    path("bureau/", bureau.bureau, name="bureau"),
+    path(_CASE + "bureau/", bureau.case, name="bureau_case"),
+    path(_CASE + "bureau/vote/", bureau.vote, name="bureau_vote"),
     # -- end Bureau --
     # -- Bureau meetings and report publication (views/meetings.py, views/publication.py) --
+    path("bureau/meetings/", meetings.meeting_list, name="meetings"),
+    path("bureau/meetings/<int:pk>/", meetings.meeting, name="meeting"),
+    path(
+        "bureau/meetings/<int:pk>/decide/<int:review_pk>/",
+        meetings.decide,
+        name="meeting_decide",
+    ),
+    path("sessions/<int:pk>/report/publish/", publication.publish, name="report_publish"),
+    path("reports/", publication.public_reports, name="public_reports"),
+    path("reports/<int:session_pk>/", publication.public_report, name="public_report"),
     # -- end meetings --
     # -- outbox and each user's mail (views/outbox.py, views/mail.py) --
+    path("outbox/", outbox.outbox, name="outbox"),
+    path("outbox/letters/<int:review_pk>/<slug:kind>/", outbox.letter, name="outbox_letter"),
+    path(
+        "outbox/letters/<int:review_pk>/<slug:kind>/edit/",
+        outbox.edit,
+        name="outbox_letter_edit",
+    ),
+    path(
+        "outbox/letters/<int:review_pk>/<slug:kind>/release/",
+        outbox.release,
+        name="outbox_letter_release",
+    ),
+    path(
+        "outbox/sessions/<int:session_pk>/release/",
+        outbox.release_session,
+        name="outbox_session_release",
+    ),
+    path("outbox/mails/<int:message_pk>/retry/", outbox.retry, name="outbox_retry"),
+    path("mail/", mail.inbox, name="mail"),
+    path("mail/<int:pk>/", mail.message, name="mail_message"),
     # -- end outbox --
 ]
 

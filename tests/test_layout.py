@@ -19,6 +19,7 @@ PAGES = [
     "/status-chart/?as_of=yesterday",
     "/accounts/login/",
     "/accounts/signup/",
+    "/reports/",
 ]
 
 
@@ -57,8 +58,13 @@ def test_the_navigation_follows_the_role(client, cast):
     assert '<form class="inline-form" method="post" action="/accounts/logout/">' in secretariat
     focal = text(visit(client, cast.focal_point, "/"))
     assert 'href="/admin/"' not in focal and "Sign out" in focal
-    for link in ('href="/institutions/"', 'href="/status-chart/"'):
+    for link in ('href="/institutions/"', 'href="/status-chart/"', 'href="/reports/"'):
         assert link in anonymous and link in focal
+    assert 'href="/mail/"' in focal and 'href="/mail/"' not in anonymous
+    assert 'href="/outbox/"' in secretariat and 'href="/outbox/"' not in focal
+    bureau = text(visit(client, cast.bureau_member, "/"))
+    assert 'href="/bureau/"' in bureau and 'href="/bureau/"' in secretariat
+    assert 'href="/bureau/"' not in focal and 'href="/outbox/"' not in bureau
 
 
 def test_the_language_switcher_posts_to_set_language_and_offers_the_six_languages(client, db):

@@ -5,22 +5,41 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from collections.abc import Iterable, Mapping
 from email.utils import make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from institutions.enums import Role
+from institutions.permissions import require_secretariat
 from nhri_portal import clock
+from nhri_portal.errors import Conflict, DomainError
 from reviews.enums import ReviewState
-from reviews.models import MailKind, MessageState, OutgoingMessage, Review, ReviewEvent, Session
+from reviews.models import (
+    LETTER_KINDS,
+    MailKind,
+    MessageState,
+    OutgoingMessage,
+    Review,
+    ReviewEvent,
+    Session,
+)
 from reviews.permissions import visible_reviews
+from reviews.services.letters import challenge_notice_context, letter_context, template_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from institutions.permissions import AnyUser
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +47,8 @@ logger = logging.getLogger(__name__)
 MAILED_STATES = (
     ReviewState.INVITED,
     ReviewState.SUBMITTED,
-    ReviewState.NOTIFIED,
-    ReviewState.DEFERRED,
-    ReviewState.SPECIAL_REVIEW_OPENED,
-    ReviewState.DECIDED,
+    ReviewState.REFERRED,
+    ReviewState.WITHDRAWN,
     ReviewState.LAPSED,
 )
 # A dossier sent back to the institution is news; one it starts itself is not.
@@ -41,6 +58,23 @@ MAX_ATTEMPTS = 5
 STUCK_AFTER = dt.timedelta(minutes=10)
 # The right-hand side of every Message-ID the portal writes.
 MESSAGE_ID_DOMAIN = "nhri-portal"
+# How long a temporary failure waits before the sweeper tries again, by attempt.
+BACKOFF = (
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=6),
+)
+SUBJECT_MAX = OutgoingMessage._meta.get_field("subject").max_length or 300
+
+
+# The letters the secretariat reviews and releases, by the change that writes them.
+LETTER_OF_STATE = {
+    ReviewState.RECOMMENDED: MailKind.RECOMMENDATION,
+    ReviewState.DEFERRED: MailKind.DEFERRAL,
+    ReviewState.SPECIAL_REVIEW_OPENED: MailKind.SPECIAL_REVIEW,
+    ReviewState.DECIDED: MailKind.DECISION,
+}
 
 
 def is_mailed(event: ReviewEvent) -> bool:
@@ -49,18 +83,26 @@ def is_mailed(event: ReviewEvent) -> bool:
     return event.to_state in MAILED_STATES
 
 
+def focal_point_addresses(review: Review) -> list[str]:
+    memberships = review.institution.memberships.select_related("user")
+    return sorted({m.user.email for m in memberships if m.user.email})
+
+
 def queue_event_mail(event: ReviewEvent) -> list[OutgoingMessage]:
     """Write the institution's mail about ``event`` to the outbox, one row per focal
-    point, in the institution's working language; send each after commit."""
+    point, in the institution's working language: a draft letter for the secretariat
+    to release (recommendation, deferral, special review, decision), or a routine mail
+    sent after commit. Being notified has no mail of its own: the released
+    recommendation letter is the notification."""
+    kind = LETTER_OF_STATE.get(ReviewState(event.to_state))
+    if kind is not None:
+        return draft_letter(review=event.review, kind=kind, event=event)
     if not is_mailed(event):
         return []
     review = event.review
     institution = review.institution
-    focal_points = sorted(
-        {m.user.email for m in institution.memberships.select_related("user") if m.user.email}
-    )
     context = {"event": event, "review": review, "institution": institution}
-    messages = _compose(review, event, focal_points, "emails/review_event",
+    messages = _compose(review, event, focal_point_addresses(review), "emails/review_event",
                         institution.working_language, context, kind=MailKind.EVENT)  # fmt: skip
     if event.to_state == ReviewState.SUBMITTED:
         # The secretariat works in English; the institution in its own language.
@@ -170,6 +212,179 @@ def secretariat_addresses() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
+def draft_letter(
+    *, review: Review, kind: MailKind, event: ReviewEvent | None = None
+) -> list[OutgoingMessage]:
+    """Write the letter of ``kind`` about ``review`` as drafts, one per focal point
+    who may be told, in the institution's working language.
+
+    Effects: draft rows the secretariat edits and releases; nothing is sent. A letter
+    already written (drafted or released) is not written again.
+    """
+    if OutgoingMessage.objects.filter(review=review, kind=kind).exists():
+        return []
+    language = review.institution.working_language
+    with translation.override(language):
+        context = letter_context(review, kind)
+    return _compose(review, event, focal_point_addresses(review), template_of(kind), language,
+                    context, kind=kind, state=MessageState.DRAFT)  # fmt: skip
+
+
+def letter_drafts(review: Review, kind: str) -> QuerySet[OutgoingMessage]:
+    """The draft rows of one letter: one per recipient, the same subject and body."""
+    return OutgoingMessage.objects.filter(review=review, kind=kind, state=MessageState.DRAFT)
+
+
+@transaction.atomic
+def edit_letter(*, review: Review, kind: str, subject: str, body: str, by: User) -> int:
+    """The secretariat rewrites a draft letter before it goes.
+
+    Effects: the subject and body of every draft row of the letter (every recipient
+    reads the same letter), with who edited it and when. Returns the rows changed.
+    """
+    require_secretariat(by)
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise DomainError(_("A letter needs a subject and a body."))
+    if len(subject) > SUBJECT_MAX:
+        raise DomainError(
+            _("Keep the subject under %(count)s characters.") % {"count": SUBJECT_MAX}
+        )
+    edited = letter_drafts(review, kind).update(
+        subject=subject, body=body + "\n", edited_at=clock.now(), edited_by=by
+    )
+    if not edited:
+        _refuse_missing_draft(review, kind)
+    return edited
+
+
+def _refuse_missing_draft(review: Review, kind: str) -> None:
+    released = (
+        OutgoingMessage.objects.filter(review=review, kind=kind, released_at__isnull=False)
+        .order_by("released_at")
+        .first()
+    )
+    if released is not None:
+        raise Conflict(
+            _(
+                "This letter was released on %(day)s and can no longer be changed. Write to "
+                "the institution separately if something must be corrected."
+            )
+            % {"day": formats.date_format(timezone.localdate(released.released_at))}
+        )
+    raise DomainError(_("There is no draft of this letter."))
+
+
+@transaction.atomic
+def release_letter(*, review: Review, kind: str, by: User | None) -> list[OutgoingMessage]:
+    """The secretariat releases a draft letter: it goes to every recipient.
+
+    Effects: the draft rows become queued (who released them, when) and are sent after
+    commit; releasing again queues nothing more. Releasing the recommendation letter of
+    a recommended review notifies the institution (:func:`outcomes.notify`): the
+    challenge window starts today and the letter ends with its closing date.
+    """
+    from reviews.services.outcomes import notify  # outcomes → transitions → outbox
+
+    require_secretariat(by)
+    if kind == MailKind.RECOMMENDATION and review.state == ReviewState.RECOMMENDED:
+        letters = OutgoingMessage.objects.filter(review=review, kind=kind)
+        before = set(letters.exclude(state=MessageState.DRAFT).values_list("pk", flat=True))
+        notify(review=review, by=by)
+        return list(letters.exclude(state=MessageState.DRAFT).exclude(pk__in=before))
+    return release_drafts(review=review, kind=kind, by=by)
+
+
+def release_drafts(
+    *, review: Review, kind: str, by: User | None, postscript: str = ""
+) -> list[OutgoingMessage]:
+    """Queue the draft rows of a letter, each claimed by a conditional update so that
+    two releases queue it once; ``postscript`` is added to the end of the body."""
+    now = clock.now()
+    body = Concat(F("body"), Value(postscript)) if postscript else F("body")
+    released = []
+    for pk in letter_drafts(review, kind).values_list("pk", flat=True):
+        claimed = OutgoingMessage.objects.filter(pk=pk, state=MessageState.DRAFT).update(
+            state=MessageState.QUEUED, released_at=now, released_by=by, body=body
+        )
+        if claimed:
+            released.append(pk)
+            _send_after_commit(pk)
+    return list(OutgoingMessage.objects.filter(pk__in=released))
+
+
+def release_recommendation(
+    *, review: Review, by: User | None, closes_on: dt.date
+) -> list[OutgoingMessage]:
+    """The notification of a recommendation: its letter released, ending with the
+    challenge notice (the window closes on ``closes_on``). With no draft (a
+    recommendation recorded before letters were drafts), the letter is written now."""
+    kind = MailKind.RECOMMENDATION
+    language = review.institution.working_language
+    with translation.override(language):
+        notice = render_to_string(
+            "emails/letters/challenge_notice.txt", challenge_notice_context(review, closes_on)
+        )
+    if not OutgoingMessage.objects.filter(review=review, kind=kind).exists():
+        draft_letter(review=review, kind=kind)
+    return release_drafts(review=review, kind=kind, by=by, postscript="\n" + notice)
+
+
+@transaction.atomic
+def release_session_letters(*, session: Session, by: User | None) -> list[OutgoingMessage]:
+    """Release every draft letter of the reviews of ``session``, each as
+    :func:`release_letter` would.
+
+    Effects: all of them or, if one is refused, none.
+    """
+    require_secretariat(by)
+    letters = (
+        OutgoingMessage.objects.filter(
+            review__session=session, state=MessageState.DRAFT, kind__in=LETTER_KINDS
+        )
+        .values_list("review", "kind")
+        .order_by("review", "kind")
+        .distinct()
+    )
+    reviews = Review.objects.in_bulk({review_pk for review_pk, _kind in letters})
+    released = []
+    for review_pk, kind in letters:
+        released += release_letter(review=reviews[review_pk], kind=kind, by=by)
+    return released
+
+
+@transaction.atomic
+def retry_now(*, message: OutgoingMessage, by: User) -> OutgoingMessage:
+    """The secretariat sends a failed mail again, whatever the error was.
+
+    Effects: the message queued again and sent after commit.
+    """
+    require_secretariat(by)
+    queued = OutgoingMessage.objects.filter(pk=message.pk, state=MessageState.FAILED).update(
+        state=MessageState.QUEUED, next_attempt_at=None
+    )
+    message.refresh_from_db()
+    if not queued:
+        raise Conflict(
+            _("This mail is no longer failed: it is “%(state)s”.")
+            % {"state": message.get_state_display()}
+        )
+    _send_after_commit(message.pk)
+    return message
+
+
+def mails_of(user: AnyUser) -> QuerySet[OutgoingMessage]:
+    """The mails sent (or on their way) to ``user``'s account, newest first; never a
+    draft, which only the secretariat reads."""
+    if not user.is_authenticated:
+        return OutgoingMessage.objects.none()
+    return (
+        OutgoingMessage.objects.filter(recipient=user)
+        .exclude(state=MessageState.DRAFT)
+        .order_by("-created_at", "-pk")
+    )
+
+
 def _send_after_commit(message_id: int) -> None:
     from reviews.tasks import send_message
 
@@ -180,7 +395,9 @@ def send(message_id: int) -> bool:
     """Send one queued message. True if this call sent it.
 
     The claim (queued → sending) is a conditional update: of two workers, or a task
-    delivered twice, only one sends. A failure is kept on the row for the sweeper.
+    delivered twice, only one sends. Every attempt carries the same Message-ID. A
+    temporary failure is tried again later by the sweeper; a permanent one waits for
+    the secretariat.
     """
     claimed = OutgoingMessage.objects.filter(pk=message_id, state=MessageState.QUEUED).update(
         state=MessageState.SENDING, claimed_at=clock.now(), attempts=F("attempts") + 1
@@ -188,31 +405,63 @@ def send(message_id: int) -> bool:
     if not claimed:
         return False
     message = OutgoingMessage.objects.get(pk=message_id)
+    if not message.message_id:
+        message.message_id = make_msgid(domain=MESSAGE_ID_DOMAIN)
+        OutgoingMessage.objects.filter(pk=message_id).update(message_id=message.message_id)
+    email = EmailMessage(
+        message.subject, message.body, to=[message.to], headers={"Message-ID": message.message_id}
+    )
     try:
-        send_mail(message.subject, message.body, None, [message.to])
+        email.send()
     except Exception as error:
         logger.exception("sending message %s failed", message_id)
-        OutgoingMessage.objects.filter(pk=message_id).update(
-            state=MessageState.FAILED, last_error=f"{type(error).__name__}: {error}"
-        )
+        _fail(message, error)
         return False
     OutgoingMessage.objects.filter(pk=message_id).update(
-        state=MessageState.SENT, sent_at=clock.now(), last_error=""
+        state=MessageState.SENT, sent_at=clock.now(), last_error="", next_attempt_at=None
     )
     return True
 
 
-def requeue_stuck() -> list[int]:
-    """Queue again what failed (up to the attempt limit) or was left by a dead worker."""
-    stuck_before = clock.now() - STUCK_AFTER
-    stuck = Q(state=MessageState.SENDING, claimed_at__lt=stuck_before) | Q(
-        state=MessageState.FAILED, attempts__lt=MAX_ATTEMPTS
+def _fail(message: OutgoingMessage, error: Exception) -> None:
+    retry_at = None
+    if is_temporary(error) and message.attempts < MAX_ATTEMPTS:
+        wait = BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
+        retry_at = clock.now() + wait
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        state=MessageState.FAILED,
+        last_error=f"{type(error).__name__}: {error}",
+        next_attempt_at=retry_at,
     )
-    ids = list(OutgoingMessage.objects.filter(stuck).values_list("pk", flat=True))
-    for message_id in ids:
-        requeued = OutgoingMessage.objects.filter(stuck, pk=message_id).update(
-            state=MessageState.QUEUED
-        )
-        if requeued:
+
+
+def is_temporary(error: Exception) -> bool:
+    """Whether trying again later may succeed: the server could not be reached or
+    answered 4xx. A 5xx answer, a bad address or anything else is permanent."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, ConnectionError | TimeoutError)
+
+
+def requeue_stuck() -> list[int]:
+    """Queue again what a dead worker left half-sent, and what failed for a temporary
+    reason once its time has come (up to the attempt limit). Never a draft, never a
+    permanent failure. Each row is claimed by a conditional update: two sweepers
+    queue it once."""
+    now = clock.now()
+    stuck = Q(state=MessageState.SENDING, claimed_at__lt=now - STUCK_AFTER) | Q(
+        state=MessageState.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+    )
+    requeued = []
+    for message_id in OutgoingMessage.objects.filter(stuck).values_list("pk", flat=True):
+        if OutgoingMessage.objects.filter(stuck, pk=message_id).update(
+            state=MessageState.QUEUED, next_attempt_at=None
+        ):
+            requeued.append(message_id)
             _send_after_commit(message_id)
-    return ids
+    return requeued

@@ -27,6 +27,7 @@ from reviews.enums import (
 from reviews.models import Recommendation, RecommendationParagraph, Review, ReviewDeadline, Session
 from reviews.permissions import may_transition
 from reviews.services.cases import invite
+from reviews.services.outbox import release_recommendation
 from reviews.services.transitions import transition
 
 if TYPE_CHECKING:
@@ -235,7 +236,9 @@ def notify(*, review: Review, by: User | None, notified_on: dt.date | None = Non
 
     Effects: the review becomes "challenge window open"; the challenge window and
     the Bureau objection window are computed from the rulebook and kept with the
-    review; a history row and the mail.
+    review; a history row; the recommendation letter released to the focal points,
+    ending with the challenge window's closing date and where to lodge a challenge
+    (written now if it was never drafted).
     """
     require_secretariat(by)
     day = notified_on or clock.today()
@@ -258,4 +261,5 @@ def notify(*, review: Review, by: User | None, notified_on: dt.date | None = Non
     )
     for deadline in (challenge, opens, closes):
         ReviewDeadline.objects.create(review=review, set_at=now, **deadline.as_fields())
+    release_recommendation(review=review, by=by, closes_on=challenge.due_on)
     return review

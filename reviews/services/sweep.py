@@ -23,8 +23,15 @@ from nhri_portal import clock
 from nhri_portal.errors import Conflict
 from reviews.enums import KIND_BASIS, ReviewState
 from reviews.models import Decision, Review
-from reviews.services.bureau import tally
+from reviews.services.bureau import (
+    lock_review,
+    tally,
+    tell_adopted,
+    tell_bureau_window_open,
+    tell_referred,
+)
 from reviews.services.decisions import deem_adopted
+from reviews.services.reminders import send_reminders
 from reviews.services.transitions import transition
 
 
@@ -75,6 +82,7 @@ def close_challenge_windows(report: SweepReport) -> None:
             by=None,
             reason=_("Challenge window closed on %(day)s.") % {"day": closed},
         )
+        tell_bureau_window_open(review)
         report.did(
             f"{review.institution.short_name}: challenge window closed on {closed}; "
             f"the recommendation is before the Bureau"
@@ -85,6 +93,11 @@ def close_challenge_windows(report: SweepReport) -> None:
 
 def apply_bureau_rule(report: SweepReport) -> None:
     def decide(review: Review) -> None:
+        # A vote in flight holds the row: wait for it, so that it is counted, and
+        # make a vote arriving after this point find the case decided (see cast_vote).
+        lock_review(review)
+        if review.state != ReviewState.BUREAU:
+            return  # decided meanwhile
         closed = _due(review, RuleKey.BUREAU_WINDOW)
         count = tally(review, until=closed)
         if count.refers:
@@ -94,9 +107,11 @@ def apply_bureau_rule(report: SweepReport) -> None:
                 "day": closed,
             }
             transition(review, to=ReviewState.REFERRED, by=None, reason=why)
+            tell_referred(review, count)
             report.did(f"{review.institution.short_name}: referred to a Bureau meeting ({why})")
             return
         decision = deem_adopted(review=review, decided_on=closed)
+        tell_adopted(review, count)
         assert decision.status_record is not None
         report.did(
             f"{review.institution.short_name}: deemed adopted on {closed} "
@@ -145,7 +160,13 @@ def lapse_overdue(report: SweepReport) -> None:
         _each(report, _waiting(state, RuleKey.LAPSE_AFTER_DEFERRAL, report.as_of), lapse)
 
 
-STEPS = (close_challenge_windows, apply_bureau_rule, note_effective_decisions, lapse_overdue)
+STEPS = (
+    close_challenge_windows,
+    apply_bureau_rule,
+    note_effective_decisions,
+    lapse_overdue,
+    send_reminders,
+)
 
 
 def process_deadlines(*, as_of: dt.date | None = None) -> SweepReport:

@@ -58,3 +58,11 @@ def document_label_filter(document: Document) -> str:
 @register.filter(name="document_name")
 def document_name_filter(document: Document) -> str:
     return document_name(document)
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A path of the portal as a full address, for mail (``SITE_URL`` + path)."""
+    from reviews.services.letters import site_url
+
+    return site_url(path) if path else ""

@@ -28,6 +28,7 @@ from reviews.permissions import (
     may_transition,
     visible_dossier_reviews,
 )
+from reviews.services.decisions import decision_panel
 from reviews.services.discussion import post_comment
 from reviews.services.transitions import transition
 from reviews.views.refusals import status_of
@@ -74,6 +75,7 @@ def _page(
         "steps": [(step, forms[step.target]) for step in steps],
         "discussion": _discussion(user, review, comment_form),
         "problem": problem,
+        "decision": decision_panel(review),
     }
     return render(request, "reviews/case/detail.html", context, status=status)
 
@@ -93,6 +95,9 @@ def _history(user: AnyUser, review: Review) -> list[ReviewEvent]:
 
 
 def _parts(user: AnyUser, review: Review) -> list[Part]:
+    from reviews.permissions import may_read_challenge
+    from reviews.services.challenges import TOLD_STATES
+
     def url(name: str) -> str:
         return reverse(f"reviews:{name}", args=[review.pk])
 
@@ -113,6 +118,11 @@ def _parts(user: AnyUser, review: Review) -> list[Part]:
             url("objections"),
         ),
         (may_open_draft(user, review), _("Recommendation draft"), url("draft")),
+        (
+            review.state in TOLD_STATES and may_read_challenge(user, review),
+            _("Recommendation and challenge"),
+            url("challenge"),
+        ),
     ]
     return [Part(label, address) for shown, label, address in candidates if shown]
 

@@ -45,6 +45,7 @@ def test_the_public_pages_pass_axe(live_server, page, cast_with_status, language
         f"/status-chart/?as_of={cast_with_status.session.starts_on.isoformat()}",
         "/status-chart/?as_of=2007-13-45",
         "/accounts/login/",
+        "/reports/",
     ]
     found = {}
     for path in paths:
@@ -58,4 +59,15 @@ def test_the_public_pages_pass_axe(live_server, page, cast_with_status, language
 )
 def test_each_roles_home_page_passes_axe(live_server, page, cast_with_status, member):
     sign_in(page, live_server.url, getattr(cast_with_status, member).username)
-    assert problems(page) == []
+    found = {"/": problems(page)}
+    for path in ["/mail/", *ROLE_PAGES.get(member, [])]:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = problems(page)
+    assert found == {path: [] for path in found}
+
+
+# The lists each role reaches from the navigation, beyond its home page and its mail.
+ROLE_PAGES = {
+    "secretariat": ["/bureau/", "/bureau/meetings/", "/outbox/", "/reviews/"],
+    "bureau_member": ["/bureau/", "/bureau/meetings/"],
+}

@@ -158,3 +158,70 @@ def test_a_deemed_adoption_writes_the_status(cast):
     )
     assert status_on(cast.home.pk, CLOSES + dt.timedelta(days=364)).grade == Grade.A
     assert status_on(cast.home.pk, CLOSES + dt.timedelta(days=365)).grade == Grade.B
+
+
+# --- the second path, a double click, the race with the sweep, the tally by region ---
+
+
+def test_three_objections_without_a_challenge_are_deemed_adopted_the_day_after_the_window(review):
+    from reviews.models import Challenge
+
+    process_deadlines(as_of=OPENS + dt.timedelta(days=1))
+    object_with(review, members(RegionCode.AFRICA, RegionCode.EUROPE, RegionCode.AMERICAS))
+    assert not Challenge.objects.filter(review=review).exists()
+    last_day = process_deadlines(as_of=CLOSES).actions  # the last day: still open
+    assert not [line for line in last_day if "adopted" in line or "referred" in line]
+    review.refresh_from_db()
+    assert review.state == ReviewState.BUREAU
+    report = process_deadlines(as_of=CLOSES + dt.timedelta(days=1))
+    review.refresh_from_db()
+    assert review.state == ReviewState.DECIDED
+    assert review.decision.route == DecisionRoute.DEEMED_ADOPTED
+    assert review.decision.decided_on == CLOSES
+    assert any("deemed adopted on 2030-05-07" in line for line in report.actions)
+
+
+def test_the_same_vote_sent_twice_changes_nothing(review):
+    [(seat, person)] = members(RegionCode.EUROPE)
+    with clock.as_of(IN_WINDOW):
+        first = cast_vote(review=review, seat=seat, vote=Vote.OBJECT, reasons="Tie.", by=person)
+        again = cast_vote(review=review, seat=seat, vote=Vote.OBJECT, reasons="Tie. ", by=person)
+    assert again.pk == first.pk
+    assert first.history.count() == 1
+
+
+def test_a_vote_after_the_sweep_decided_is_refused_with_the_closing_day(review):
+    from nhri_portal.errors import Conflict
+
+    [(seat, person)] = members(RegionCode.EUROPE)
+    sweep_after_window(review)
+    # Even on a clock still showing the last day, the decided case takes no vote.
+    with (
+        clock.as_of(CLOSES),
+        pytest.raises(Conflict, match=r"closed on 2030-05-07\..*your vote was not recorded"),
+    ):
+        cast_vote(review=review, seat=seat, vote=Vote.OBJECT, reasons="Late.", by=person)
+    assert review.recommendation.votes.count() == 0
+
+
+def test_the_standing_shows_each_region_and_who_has_not_voted(cast, review):
+    from reviews.services.bureau import Thresholds, standing, voting_seats
+
+    seats = members(RegionCode.AFRICA, RegionCode.EUROPE, RegionCode.EUROPE)
+    object_with(review, seats[:2])
+    with clock.as_of(IN_WINDOW):
+        cast_vote(review=review, seat=seats[2][0], vote=Vote.APPROVE, by=seats[2][1])
+    procedure.bureau_seat(cast.home)  # the institution's own seat never votes on its case
+    votes = list(review.recommendation.votes.select_related("seat__region", "seat__institution"))
+    result = standing(review, votes, voting_seats(IN_WINDOW), Thresholds.current())
+    by_region = {
+        part.region.code: (len(part.objecting), len(part.approving), len(part.not_voted))
+        for part in result.regions
+    }
+    assert by_region == {
+        RegionCode.AFRICA: (1, 0, 0),
+        RegionCode.AMERICAS: (0, 0, 1),  # the cast's Bureau member
+        RegionCode.EUROPE: (1, 1, 0),
+    }
+    assert (result.tally.objectors, len(result.tally.regions), result.not_voted) == (2, 2, 1)
+    assert not result.tally.refers

@@ -1,4 +1,5 @@
 import datetime as dt
+import smtplib
 
 import pytest
 import time_machine
@@ -7,7 +8,7 @@ from institutions.enums import MembershipRole
 from institutions.services import add_member
 from reviews.enums import ReviewState
 from reviews.models import MessageState, OutgoingMessage
-from reviews.services.outbox import requeue_stuck, send
+from reviews.services.outbox import MAX_ATTEMPTS, is_temporary, requeue_stuck, send
 from reviews.services.transitions import transition
 from tests import procedure
 from tests.factories import InstitutionFactory, UserFactory
@@ -67,8 +68,11 @@ def test_a_failed_send_is_kept_and_sent_again_by_the_sweeper(cast, settings, mai
     assert message.state == MessageState.FAILED
     assert message.attempts == 1
     assert "SMTPServerDisconnected" in message.last_error
+    assert message.next_attempt_at is not None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert requeue_stuck() == [message.pk]
+    assert requeue_stuck() == []  # its time has not come
+    with time_machine.travel(message.next_attempt_at + dt.timedelta(seconds=1)):
+        assert requeue_stuck() == [message.pk]
     assert send(message.pk) is True
     message.refresh_from_db()
     assert (message.state, message.attempts, message.last_error) == (MessageState.SENT, 2, "")
@@ -140,3 +144,79 @@ def test_the_secretariats_notice_of_a_submission_is_in_english_and_addressed_to_
         review=review, to="fp-fr2@example.org", event__to_state=ReviewState.SUBMITTED
     )
     assert to_institution.language == "fr"
+
+
+def _failed(cast, settings, backend):
+    settings.EMAIL_BACKEND = f"tests.mail_backends.{backend}"
+    message = OutgoingMessage.objects.get(review=cast.review)
+    assert send(message.pk) is False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    message.refresh_from_db()
+    return message
+
+
+@time_machine.travel(dt.datetime(2030, 1, 6, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_a_temporary_error_is_tried_again_once_its_time_has_come(cast, settings, mailoutbox):
+    message = _failed(cast, settings, "BusyBackend")
+    assert message.state == MessageState.FAILED
+    assert "451" in message.last_error
+    assert message.next_attempt_at == dt.datetime(2030, 1, 6, 9, 5, tzinfo=dt.UTC)
+    with time_machine.travel(dt.datetime(2030, 1, 6, 9, 4, tzinfo=dt.UTC)):
+        assert requeue_stuck() == []
+    with time_machine.travel(dt.datetime(2030, 1, 6, 9, 6, tzinfo=dt.UTC)):
+        assert requeue_stuck() == [message.pk]
+        assert requeue_stuck() == []  # a second sweeper finds it queued already
+    assert send(message.pk) is True
+    assert len(mailoutbox) == 1
+
+
+def test_the_wait_grows_with_each_temporary_failure(cast, settings):
+    message = _failed(cast, settings, "BusyBackend")
+    OutgoingMessage.objects.filter(pk=message.pk).update(state=MessageState.QUEUED)
+    settings.EMAIL_BACKEND = "tests.mail_backends.BusyBackend"
+    send(message.pk)
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert message.next_attempt_at - message.claimed_at >= dt.timedelta(minutes=30)
+
+
+def test_a_permanent_error_is_never_tried_again_by_the_sweeper(cast, settings):
+    message = _failed(cast, settings, "RefusingBackend")
+    assert message.state == MessageState.FAILED
+    assert "550" in message.last_error
+    assert message.next_attempt_at is None
+    with time_machine.travel(dt.datetime(2031, 1, 1, tzinfo=dt.UTC)):
+        assert requeue_stuck() == []
+
+
+def test_after_the_last_attempt_the_sweeper_gives_up(cast, settings):
+    OutgoingMessage.objects.filter(review=cast.review).update(attempts=MAX_ATTEMPTS - 1)
+    message = _failed(cast, settings, "BusyBackend")
+    assert (message.attempts, message.next_attempt_at) == (MAX_ATTEMPTS, None)
+
+
+def test_every_attempt_carries_the_same_message_id(cast, settings, mailoutbox):
+    message = _failed(cast, settings, "DownBackend")
+    OutgoingMessage.objects.filter(pk=message.pk).update(state=MessageState.QUEUED)
+    assert send(message.pk) is True
+    assert message.message_id
+    assert mailoutbox[0].extra_headers["Message-ID"] == message.message_id
+
+
+@pytest.mark.parametrize(
+    ("error", "temporary"),
+    [
+        (smtplib.SMTPServerDisconnected("closed"), True),
+        (smtplib.SMTPConnectError(554, b"no"), True),
+        (ConnectionRefusedError(), True),
+        (TimeoutError(), True),
+        (smtplib.SMTPResponseException(421, b"busy"), True),
+        (smtplib.SMTPRecipientsRefused({"a@x": (450, b"later"), "b@x": (452, b"full")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@x": (450, b"later"), "b@x": (550, b"no")}), False),
+        (smtplib.SMTPAuthenticationError(535, b"bad login"), False),
+        (smtplib.SMTPDataError(554, b"rejected"), False),
+        (ValueError("bad address"), False),
+    ],
+)
+def test_what_is_worth_trying_again(error, temporary):
+    assert is_temporary(error) is temporary

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from nhri_portal import clock
 from reviews.enums import ReviewState
 from reviews.models import Decision, ReviewEvent
 from reviews.services.sweep import process_deadlines
@@ -19,6 +20,11 @@ def review(cast):
     return procedure.notified(cast.review, on=NOTIFIED)
 
 
+def rules_applied(report):
+    """What the rules did, leaving aside the reminders the sweep also sends."""
+    return [line for line in report.actions if "reminder" not in line]
+
+
 def snapshot():
     return (
         list(ReviewEvent.objects.values_list("pk", "to_state")),
@@ -27,7 +33,7 @@ def snapshot():
 
 
 def test_the_sweep_does_nothing_before_the_window_has_closed(review):
-    assert process_deadlines(as_of=dt.date(2030, 4, 17)).actions == []  # day 28: still open
+    assert rules_applied(process_deadlines(as_of=dt.date(2030, 4, 17))) == []  # day 28: open
     review.refresh_from_db()
     assert review.state == ReviewState.NOTIFIED
 
@@ -92,7 +98,7 @@ def test_a_deferred_reaccreditation_lapses_when_nothing_comes_in_a_year(cast):
     )
     follow_up = cast.review.continuations.get()
     due = follow_up.deadlines.get(rule_key="lapse-after-deferral").due_on
-    assert process_deadlines(as_of=due).actions == []
+    assert rules_applied(process_deadlines(as_of=due)) == []
     report = process_deadlines(as_of=due + dt.timedelta(days=1))
     follow_up.refresh_from_db()
     assert follow_up.state == ReviewState.LAPSED
@@ -100,3 +106,82 @@ def test_a_deferred_reaccreditation_lapses_when_nothing_comes_in_a_year(cast):
     status = status_on(cast.home.pk, due)
     assert (status.grade, status.ended_by) == (Grade.NONE, StatusEvent.LAPSE)
     assert process_deadlines(as_of=due + dt.timedelta(days=1)).actions == []
+
+
+# --- what the sweep tells the Bureau and the secretariat ---
+
+
+def _mails(template_word):
+    from reviews.models import OutgoingMessage
+
+    return OutgoingMessage.objects.filter(subject__contains=template_word).order_by("to")
+
+
+def test_when_the_window_opens_every_bureau_member_but_the_institutions_own_is_told(cast, review):
+    from django.core import mail
+
+    from reviews.models import Challenge, MailKind
+    from tests.factories import UserFactory
+
+    cast.bureau_member.email = "bureau@example.org"
+    cast.bureau_member.save()
+    own = UserFactory(username="own-bureau", email="own@example.org")
+    procedure.bureau_seat(cast.home, person=own)
+    with clock.as_of(dt.date(2030, 4, 1)):
+        Challenge.objects.create(
+            review=review,
+            lodged_by=cast.focal_point,
+            lodged_on=dt.date(2030, 4, 1),
+            lodged_at=clock.now(),
+            reasons="The SCA misread our law.",
+        )
+    process_deadlines(as_of=dt.date(2030, 4, 18))
+    sent = list(_mails("Before the Bureau"))
+    assert [m.to for m in sent] == ["bureau@example.org"]
+    message = sent[0]
+    assert message.kind == MailKind.NOTICE and message.language == "en"
+    assert message.subject == "Before the Bureau: HOME; objections until 2030-05-07"
+    assert "The SCA misread our law." in message.body
+    assert "with 0 documents" in message.body
+    assert f"/reviews/{review.pk}/bureau/" in message.body
+    assert "until 2030-05-07" in message.body
+    assert "own@example.org" not in [m.to for m in mail.outbox]
+    process_deadlines(as_of=dt.date(2030, 4, 19))
+    assert _mails("Before the Bureau").count() == 1
+
+
+def test_without_a_challenge_the_mail_says_so(cast, review):
+    cast.bureau_member.email = "bureau@example.org"
+    cast.bureau_member.save()
+    process_deadlines(as_of=dt.date(2030, 4, 18))
+    body = _mails("Before the Bureau").get().body
+    assert "did not challenge" in body
+
+
+def test_a_referral_tells_the_bureau_and_the_secretariat_with_the_tally(cast, review):
+    cast.bureau_member.email = "bureau@example.org"
+    cast.bureau_member.save()
+    cast.secretariat.email = "sec@example.org"
+    cast.secretariat.save()
+    procedure.refer(review)
+    assert review.state == ReviewState.REFERRED
+    referred = _mails("Referred to the next Bureau meeting")
+    assert "bureau@example.org" in [m.to for m in referred]
+    assert "sec@example.org" in [m.to for m in referred]
+    body = referred.get(to="sec@example.org").body
+    assert "4 Bureau members (at least 4 needed) from 2 regions (at least 2 needed)" in body
+    assert not _mails("Deemed adopted").exists()
+
+
+def test_a_deemed_adoption_tells_the_secretariat_only(cast, review):
+    cast.bureau_member.email = "bureau@example.org"
+    cast.bureau_member.save()
+    cast.secretariat.email = "sec@example.org"
+    cast.secretariat.save()
+    process_deadlines(as_of=dt.date(2030, 4, 18))
+    process_deadlines(as_of=dt.date(2030, 5, 8))
+    adopted = _mails("Deemed adopted")
+    assert "sec@example.org" in [m.to for m in adopted]
+    assert "bureau@example.org" not in [m.to for m in adopted]
+    assert "Decided on 2030-05-07" in adopted.get(to="sec@example.org").body
+    assert not _mails("Referred").exists()

@@ -10,6 +10,7 @@ from reviews import workflow
 from reviews.enums import Outcome, ReviewKind, ReviewState
 from reviews.models import Review
 from reviews.services.decisions import decide_at_bureau_meeting, deem_adopted
+from reviews.services.meetings import schedule_meeting
 from reviews.services.outcomes import notify, record_outcome
 from reviews.services.sweep import process_deadlines
 from reviews.services.transitions import transition
@@ -74,11 +75,13 @@ def perform(cast, review: Review, step: workflow.Transition, by):
         deem_adopted(review=review, decided_on=dt.date(2030, 5, 7))
     elif step.source == S.REFERRED:
         with clock.as_of(dt.date(2030, 6, 20)):
+            meeting = schedule_meeting(
+                held_on=dt.date(2030, 6, 19), reference="B/2030", is_virtual=True, by=by
+            )
             decide_at_bureau_meeting(
                 review=review,
+                meeting=meeting,
                 outcome=Outcome.ACCREDIT_B,
-                decided_on=dt.date(2030, 6, 19),
-                record_number="B/2030/7",
                 reasons="Bureau meeting of June.",
                 by=by,
             )

@@ -74,7 +74,7 @@ def test_a_bureau_member_sees_a_recommendation_in_its_window_with_its_closing_da
     assert "Home Commission" in page
     assert "Accredit with A status" in page
     assert "2030-05-07" in page  # NOTIFIED + 28 + 20 days
-    assert "not cast" in page
+    assert "not yet voted" in page
     assert "You hold no Bureau seat today" not in page
 
 
@@ -90,7 +90,7 @@ def test_a_bureau_member_sees_the_vote_they_cast(client, cast):
         )
     page = text(visit(client, cast.bureau_member, reverse("home"), on=IN_BUREAU_WINDOW))
     assert "Approve" in page
-    assert "not cast" not in page
+    assert "not yet voted" not in page
 
 
 def test_in_the_bureau_window_the_recused_member_and_the_other_focal_point_learn_nothing(

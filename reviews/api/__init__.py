@@ -1,0 +1,1 @@
+"""The REST API beside the pages: the same permission loaders and services."""
