@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="reviews.send_message")
 def send_message(*, message_id: int) -> bool:
     """Send one message of the outbox; a second delivery sends nothing."""
-    from reviews.services.outbox import send
+    from reviews.services.sending import send
 
     return send(message_id)
 
@@ -21,7 +21,7 @@ def send_message(*, message_id: int) -> bool:
 @shared_task(name="reviews.requeue_stuck_messages")
 def requeue_stuck_messages() -> int:
     """Beat: send again what failed or what a dead worker left half-sent."""
-    from reviews.services.outbox import requeue_stuck
+    from reviews.services.sending import requeue_stuck
 
     return len(requeue_stuck())
 

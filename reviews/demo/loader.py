@@ -36,6 +36,7 @@ from reviews.enums import Outcome, ReviewKind, ReviewState, Vote
 from reviews.models import Review, Session
 from reviews.services.bureau import cast_vote
 from reviews.services.cases import invite, open_special_review
+from reviews.services.outbox import release_session_letters
 from reviews.services.outcomes import Paragraph, notify, record_outcome
 from reviews.services.sessions import create_session, seat_in_session
 from reviews.services.sweep import process_deadlines
@@ -113,6 +114,8 @@ def load(*, show_passwords: bool) -> DemoResult:
     _bureau_votes(reviews, users["bureau-member"], timeline["notified"])
     for day in sorted({timeline["notified"] + dt.timedelta(days=n) for n in (29, 49)}):
         result.sweep += process_deadlines(as_of=day).actions
+    with clock.as_of(timeline["letters_released"]):
+        release_session_letters(session=march, by=secretariat)
     workspace.prepare(october, assumed["october_workspace"], users, secretariat)
     return result
 

@@ -25,13 +25,12 @@ from reviews.forms.outbox import LISTED_STATES, LetterForm, OutboxFilterForm
 from reviews.models import LETTER_KINDS, MailKind, MessageState, OutgoingMessage, Review, Session
 from reviews.permissions import require_outbox
 from reviews.services.outbox import (
-    MAX_ATTEMPTS,
     edit_letter,
     letter_drafts,
     release_letter,
     release_session_letters,
-    retry_now,
 )
+from reviews.services.sending import MAX_ATTEMPTS, retry_now
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from reviews.models import MessageState, OutgoingMessage
-from reviews.services.outbox import STUCK_AFTER
+from reviews.services.sending import STUCK_AFTER
 from reviews.tasks import requeue_stuck_messages, send_message
 
 # The worker's helpers, and the fixture that puts back what the migrations made.

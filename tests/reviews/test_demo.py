@@ -15,8 +15,9 @@ from accreditation.status import statuses_on
 from institutions.models import Institution
 from reviews.demo.loader import DEMO_DIR
 from reviews.enums import DecisionRoute, Outcome, ReviewKind, ReviewState
-from reviews.models import Review
+from reviews.models import LETTER_KINDS, MailKind, MessageState, OutgoingMessage, Review, Session
 from reviews.services.adoption import adopt_session
+from reviews.services.outbox import mails_of
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,14 @@ def test_the_demonstration_chair_can_adopt_the_october_recommendations(demo):
     portugal.refresh_from_db()
     assert portugal.state == ReviewState.RECOMMENDED
     assert portugal.recommendation.paragraphs.get().observations.get().number == "1.8"
+
+
+def test_the_march_letters_are_released_and_the_institutions_can_read_them(demo):
+    # Only the CNCDH has a focal point in the demonstration: its deferral letter.
+    march = Session.objects.get(starts_on=dt.date(2007, 3, 12))
+    letters = OutgoingMessage.objects.filter(review__session=march, kind__in=LETTER_KINDS)
+    assert letters.exists()
+    assert not letters.filter(state=MessageState.DRAFT).exists()
+    focal_point = get_user_model().objects.get(username="focal-point")
+    deferral = mails_of(focal_point).get(kind=MailKind.DEFERRAL)
+    assert "cannot be challenged" in deferral.body

@@ -20,10 +20,9 @@ from reviews.services.outbox import (
     mails_of,
     release_letter,
     release_session_letters,
-    requeue_stuck,
-    retry_now,
 )
 from reviews.services.outcomes import Paragraph
+from reviews.services.sending import requeue_stuck, retry_now
 from reviews.services.sweep import process_deadlines
 from tests import procedure
 from tests.factories import UserFactory
@@ -246,7 +245,7 @@ def test_a_users_mails_are_their_own_and_never_drafts(cast, recommended):
 
 def test_the_secretariat_sends_a_failed_mail_again(cast, settings):
     settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
-    from reviews.services.outbox import send
+    from reviews.services.sending import send
 
     message = OutgoingMessage.objects.get(review=cast.review)
     send(message.pk)

@@ -10,7 +10,8 @@ from django.utils.html import escape
 from nhri_portal import clock
 from reviews.models import MailKind, MessageState, OutgoingMessage
 from reviews.services.conflicts import declare_recusal
-from reviews.services.outbox import queue_mail, send
+from reviews.services.outbox import queue_mail
+from reviews.services.sending import send
 from tests.conflicts import BEFORE_CUTOFF, seat_of
 from tests.dossier import login_url
 from tests.pages import queries_for, text, visit

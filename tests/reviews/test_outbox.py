@@ -8,7 +8,7 @@ from institutions.enums import MembershipRole
 from institutions.services import add_member
 from reviews.enums import ReviewState
 from reviews.models import MessageState, OutgoingMessage
-from reviews.services.outbox import MAX_ATTEMPTS, is_temporary, requeue_stuck, send
+from reviews.services.sending import MAX_ATTEMPTS, is_temporary, requeue_stuck, send
 from reviews.services.transitions import transition
 from tests import procedure
 from tests.factories import InstitutionFactory, UserFactory

@@ -13,7 +13,8 @@ from nhri_portal import clock
 from reviews.enums import Outcome, ReviewState
 from reviews.models import MailKind, MessageState, OutgoingMessage
 from reviews.services.dossiers import reference
-from reviews.services.outbox import draft_letter, send
+from reviews.services.outbox import draft_letter
+from reviews.services.sending import send
 from tests.dossier import login_url
 from tests.pages import queries_for, text, visit
 from tests.procedure import focal_point, open_review, recommend, session
