@@ -15,6 +15,7 @@ from reviews.services.discussion import COMMENT_MAX_CHARS
 MOVE_TARGETS = (
     ReviewState.READY,
     ReviewState.AT_SESSION,
+    ReviewState.NOTIFIED,
     ReviewState.WITHDRAWN,
     ReviewState.LAPSED,
 )

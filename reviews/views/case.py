@@ -16,20 +16,24 @@ from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_focal_point_of, is_secretariat
 from nhri_portal.errors import DomainError
-from reviews.enums import CLOSED_STATES, ReviewState
+from reviews.enums import BUREAU_STATES, CLOSED_STATES, ReviewState
 from reviews.forms.discussion import MOVE_TARGETS, CommentForm, MoveForm
 from reviews.models import Review, ReviewEvent
 from reviews.permissions import (
     attends,
     deliberates,
+    follows_bureau,
     load_review,
     may_open_draft,
+    may_read_challenge,
     may_read_summary,
     may_transition,
     visible_dossier_reviews,
 )
+from reviews.services.challenges import TOLD_STATES
 from reviews.services.decisions import decision_panel
 from reviews.services.discussion import post_comment
+from reviews.services.outcomes import notify
 from reviews.services.transitions import transition
 from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
@@ -95,9 +99,6 @@ def _history(user: AnyUser, review: Review) -> list[ReviewEvent]:
 
 
 def _parts(user: AnyUser, review: Review) -> list[Part]:
-    from reviews.permissions import may_read_challenge
-    from reviews.services.challenges import TOLD_STATES
-
     def url(name: str) -> str:
         return reverse(f"reviews:{name}", args=[review.pk])
 
@@ -122,6 +123,11 @@ def _parts(user: AnyUser, review: Review) -> list[Part]:
             review.state in TOLD_STATES and may_read_challenge(user, review),
             _("Recommendation and challenge"),
             url("challenge"),
+        ),
+        (
+            review.state in BUREAU_STATES and follows_bureau(user),
+            _("The Bureau's file"),
+            url("bureau_case"),
         ),
     ]
     return [Part(label, address) for shown, label, address in candidates if shown]
@@ -160,13 +166,18 @@ def move(request: SignedInRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, review, move_form=form, status=400)
     try:
-        result = transition(
-            review, to=ReviewState(target), by=request.user, reason=form.cleaned_data["reason"]
-        )
+        if target == ReviewState.NOTIFIED:
+            # Notifying releases the recommendation letter and starts the challenge window.
+            changed = review.state != ReviewState.NOTIFIED
+            notify(review=review, by=request.user)
+        else:
+            changed = transition(
+                review, to=ReviewState(target), by=request.user, reason=form.cleaned_data["reason"]
+            ).changed
     except DomainError as error:
         return _page(request, review, move_form=form, problem=str(error), status=status_of(error))
     state = ReviewState(review.state).label
-    if result.changed:
+    if changed:
         messages.success(request, _("The case is now “%(state)s”.") % {"state": state})
     else:
         messages.info(request, _("The case was already “%(state)s”.") % {"state": state})

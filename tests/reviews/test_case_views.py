@@ -13,6 +13,7 @@ from nhri_portal import clock
 from reviews.enums import ReviewKind, ReviewState
 from reviews.models import CaseComment, Review
 from reviews.services.discussion import post_comment
+from reviews.services.sweep import process_deadlines
 from reviews.services.sessions import seat_in_session
 from tests import procedure
 from tests.dossier import login_url
@@ -197,6 +198,7 @@ def buttons(body):
     labels = [
         "Mark ready for the session",
         "Take up at the session",
+        "Notify the institution",
         "Withdraw",
         "Record the lapse",
     ]
@@ -217,6 +219,40 @@ def test_the_secretariat_is_offered_the_steps_the_table_allows(client, cast, sta
     body = text(visit(client, cast.secretariat, page(cast.review)))
     assert buttons(body) == expected
     assert (f'action="{move_url(cast.review)}"' in body) is bool(expected)
+
+
+def test_the_secretariat_notifies_a_recommendation_from_the_case_page(
+    client, cast, django_capture_on_commit_callbacks
+):
+    """Also for an institution whose focal points have no address: no letter waits in the
+    outbox then, and the case page is where the challenge window is started."""
+    procedure.recommend(cast.review, by=cast.secretariat)
+    notified_on = dt.date(2030, 3, 20)
+    body = text(visit(client, cast.secretariat, page(cast.review), on=notified_on))
+    assert buttons(body) == ["Notify the institution"]
+    assert buttons(text(visit(client, cast.focal_point, page(cast.review)))) == []
+    client.force_login(cast.secretariat)
+    with clock.as_of(notified_on), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(move_url(cast.review), {"to": "notified"})
+    assert response.status_code == 302
+    cast.review.refresh_from_db()
+    assert cast.review.state == ReviewState.NOTIFIED
+    window = cast.review.deadlines.get(rule_key="challenge-window")
+    assert window.due_on == notified_on + dt.timedelta(days=28)
+    letter = cast.review.messages.get(kind="recommendation")
+    assert letter.state == "sent"
+    assert "17 April 2030" in letter.body
+
+
+def test_the_secretariat_and_the_bureau_find_the_bureaus_file_once_it_is_theirs(client, cast):
+    procedure.notified(cast.review, on=dt.date(2030, 3, 20))
+    bureau_file = reverse("reviews:bureau_case", args=[cast.review.pk])
+    link = f'<a href="{bureau_file}">The Bureau&#x27;s file</a>'
+    assert link not in text(visit(client, cast.secretariat, page(cast.review)))
+    process_deadlines(as_of=dt.date(2030, 4, 18))
+    for member in ("secretariat", "bureau_member"):
+        assert link in text(visit(client, cast.members()[member], page(cast.review))), member
+    assert link not in text(visit(client, cast.focal_point, page(cast.review)))
 
 
 @pytest.mark.parametrize("member", ["sca_member", "focal_point", "observer"])
@@ -309,7 +345,7 @@ def test_ending_a_case_without_a_reason_is_refused_on_the_field(client, cast):
     assert cast.review.state == ReviewState.INVITED
 
 
-@pytest.mark.parametrize("target", ["notified", "decided", "submitted", "nonsense", ""])
+@pytest.mark.parametrize("target", ["bureau", "decided", "submitted", "nonsense", ""])
 def test_a_target_without_a_step_here_is_refused_with_400(client, cast, target):
     at(cast, ReviewState.SCREENING)
     response = post_as(client, cast.secretariat, move_url(cast.review), {"to": target})
