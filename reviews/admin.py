@@ -21,8 +21,10 @@ from reviews.models import (
     Dossier,
     DraftParagraph,
     Evidence,
+    GeneratedDocument,
     IssueAnswer,
     IssueSummary,
+    LetterTemplate,
     MemberObjection,
     OutgoingMessage,
     Recommendation,
@@ -222,6 +224,25 @@ class BureauMeetingAdmin(ViewOnlyMixin, SimpleHistoryAdmin):
     list_display = ["reference", "held_on", "place", "is_virtual"]
     search_fields = ["reference", "place"]
     date_hierarchy = "held_on"
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(ViewOnlyAdmin):
+    """Letters, packets, reports and charts, each made by a worker from its row."""
+
+    list_display = ["kind", "letter", "language", "state", "requested_at", "finished_at", "size"]
+    list_filter = ["kind", "state", "language"]
+    search_fields = ["key", "filename", "sha256"]
+    date_hierarchy = "requested_at"
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(ViewOnlyAdmin):
+    """Versions of the letters' texts; the secretariat edits them on the letters pages."""
+
+    list_display = ["kind", "language", "version", "created_at", "created_by"]
+    list_filter = ["kind", "language"]
+    search_fields = ["subject", "body"]
 
 
 @admin.register(OutgoingMessage)

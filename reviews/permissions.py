@@ -514,3 +514,12 @@ def readable_mails(user: AnyUser, mails: QuerySet[OutgoingMessage]) -> QuerySet[
 
 
 # -- end outbox --
+
+# -- generated documents --
+# -- end generated --
+
+# -- letters --
+# -- end letters --
+
+# -- packets --
+# -- end packets --

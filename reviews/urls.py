@@ -10,10 +10,13 @@ from reviews.views import (
     documents,
     dossier,
     drafts,
+    generated,
     invitations,
+    letters,
     mail,
     meetings,
     outbox,
+    packets,
     publication,
     report,
     room,
@@ -181,6 +184,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mail/", mail.inbox, name="mail"),
     path("mail/<int:pk>/", mail.message, name="mail_message"),
     # -- end outbox --
+    # -- generated documents: progress and download (views/generated.py) --
+    # -- end generated --
+    # -- letter templates (views/letters.py) --
+    # -- end letters --
+    # -- review packets (views/packets.py) --
+    # -- end packets --
+    # -- session report PDF (views/report.py) --
+    # -- end report PDF --
 ]
 
 # The front page keeps a name without a namespace: the sign-in and sign-out

@@ -1,6 +1,13 @@
 from reviews.models.conflicts import MemberObjection, Recusal
 from reviews.models.deliberation import CaseComment, DraftParagraph, RecommendationDraft
 from reviews.models.dossiers import ComplianceAnswer, Document, DocumentVersion, Dossier, Evidence
+from reviews.models.generated import (
+    DocumentKind,
+    GeneratedDocument,
+    JobState,
+    LetterKind,
+    LetterTemplate,
+)
 from reviews.models.outbox import LETTER_KINDS, MailKind, MessageState, OutgoingMessage
 from reviews.models.outcomes import (
     BureauMeeting,
@@ -34,12 +41,17 @@ __all__ = [
     "ComplianceAnswer",
     "Decision",
     "Document",
+    "DocumentKind",
     "DocumentVersion",
     "Dossier",
     "DraftParagraph",
     "Evidence",
+    "GeneratedDocument",
     "IssueAnswer",
     "IssueSummary",
+    "JobState",
+    "LetterKind",
+    "LetterTemplate",
     "MailKind",
     "MemberObjection",
     "MessageState",

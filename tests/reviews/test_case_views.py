@@ -13,8 +13,8 @@ from nhri_portal import clock
 from reviews.enums import ReviewKind, ReviewState
 from reviews.models import CaseComment, Review
 from reviews.services.discussion import post_comment
-from reviews.services.sweep import process_deadlines
 from reviews.services.sessions import seat_in_session
+from reviews.services.sweep import process_deadlines
 from tests import procedure
 from tests.dossier import login_url
 from tests.factories import InstitutionFactory, UserFactory, region

@@ -1,0 +1,3 @@
+"""chart"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""generated"""
+
+from __future__ import annotations

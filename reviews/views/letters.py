@@ -1,0 +1,3 @@
+"""letters"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""packets"""
+
+from __future__ import annotations
