@@ -127,6 +127,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("NHRI_SWEEP_INTERVAL_SECONDS", 3600, minimum=60),
     },
     "requeue-stuck-messages": {"task": "reviews.requeue_stuck_messages", "schedule": 300},
+    "requeue-stuck-documents": {"task": "reviews.requeue_stuck_documents", "schedule": 300},
 }
 if REDIS_URL:
     CACHES = {
@@ -289,6 +290,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # A line per task is noise when tasks run in-process.
-    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
+    "loggers": {
+        # A line per task is noise when tasks run in-process.
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+        # WeasyPrint logs every step of every render at INFO (and fontTools each subset).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -48,3 +48,19 @@ def extract_document_text(*, version_id: int) -> int:
     if version is None:
         return 0
     return extract_text(version)
+
+
+@shared_task(name="reviews.render_document")
+def render_document(*, document_id: int) -> bool:
+    """Make one generated document; a second delivery, or a ready document, does nothing."""
+    from reviews.services.generated import render_document as render
+
+    return render(document_id)
+
+
+@shared_task(name="reviews.requeue_stuck_documents")
+def requeue_stuck_documents() -> int:
+    """Beat: queue again what a dead worker left half-made, or whose task was lost."""
+    from reviews.services.generated import requeue_stuck
+
+    return len(requeue_stuck())

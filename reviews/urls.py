@@ -185,12 +185,31 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mail/<int:pk>/", mail.message, name="mail_message"),
     # -- end outbox --
     # -- generated documents: progress and download (views/generated.py) --
+    path("documents/chart/", generated.request_chart, name="document_chart"),
+    path("documents/<int:pk>/", generated.document, name="document"),
+    path("documents/<int:pk>/progress/", generated.progress, name="document_progress"),
+    path("documents/<int:pk>/download/", generated.download, name="document_download"),
+    path("documents/<int:pk>/retry/", generated.retry, name="document_retry"),
     # -- end generated --
     # -- letter templates (views/letters.py) --
+    path("letters/", letters.index, name="letter_templates"),
+    path("letters/review/<int:pk>/", letters.review_letters, name="review_letters"),
+    path("letters/review/<int:pk>/make/", letters.make_letter, name="review_letter_make"),
+    path("letters/<str:kind>/<str:language>/", letters.edit, name="letter_template"),
+    path("letters/<str:kind>/<str:language>/save/", letters.save, name="letter_template_save"),
+    path(
+        "letters/<str:kind>/<str:language>/preview/",
+        letters.preview_partial,
+        name="letter_template_preview",
+    ),
     # -- end letters --
     # -- review packets (views/packets.py) --
+    path("sessions/<int:pk>/packets/", packets.packets, name="packets"),
+    path("sessions/<int:pk>/packets/make/", packets.make_packets, name="packets_make"),
+    path("sessions/<int:pk>/packets/mine/", packets.make_own_packet, name="packet_mine"),
     # -- end packets --
     # -- session report PDF (views/report.py) --
+    path("sessions/<int:pk>/report/pdf/", report.report_pdf, name="report_pdf"),
     # -- end report PDF --
 ]
 

@@ -270,8 +270,11 @@ def release_letter(*, review: Review, kind: str, by: User | None) -> list[Outgoi
     Effects: the draft rows become queued (who released them, when) and are sent after
     commit; releasing again queues nothing more. Releasing the recommendation letter of
     a recommended review notifies the institution (:func:`outcomes.notify`): the
-    challenge window starts today and the letter ends with its closing date.
+    challenge window starts today and the letter ends with its closing date. A letter
+    released also has its PDF asked for (:func:`letter_templates.letter_document`),
+    made by a worker after commit.
     """
+    from reviews.services.letter_templates import letter_document  # → rendering → outbox
     from reviews.services.outcomes import notify  # outcomes → transitions → outbox
 
     require_secretariat(by)
@@ -279,8 +282,21 @@ def release_letter(*, review: Review, kind: str, by: User | None) -> list[Outgoi
         letters = OutgoingMessage.objects.filter(review=review, kind=kind)
         before = set(letters.exclude(state=MessageState.DRAFT).values_list("pk", flat=True))
         notify(review=review, by=by)
-        return list(letters.exclude(state=MessageState.DRAFT).exclude(pk__in=before))
-    return release_drafts(review=review, kind=kind, by=by)
+        released = list(letters.exclude(state=MessageState.DRAFT).exclude(pk__in=before))
+    else:
+        released = release_drafts(review=review, kind=kind, by=by)
+    if released:
+        letter_document(review=review, kind=PDF_OF_LETTER[kind], by=by)
+    return released
+
+
+# The PDF each released letter has: a special review is announced by the deferral letter.
+PDF_OF_LETTER: dict[str, str] = {
+    MailKind.RECOMMENDATION: "recommendation",
+    MailKind.DEFERRAL: "deferral",
+    MailKind.SPECIAL_REVIEW: "deferral",
+    MailKind.DECISION: "decision",
+}
 
 
 def release_drafts(

@@ -129,6 +129,11 @@ def _parts(user: AnyUser, review: Review) -> list[Part]:
             _("The Bureau's file"),
             url("bureau_case"),
         ),
+        (
+            secretariat or is_focal_point_of(user, review.institution),
+            _("Letters and certificate"),
+            url("review_letters"),
+        ),
     ]
     return [Part(label, address) for shown, label, address in candidates if shown]
 

@@ -136,13 +136,21 @@ def test_the_history_says_who_acted_to_the_secretariat_only(client, cast):
 @pytest.mark.parametrize(
     ("member", "shown", "hidden"),
     [
-        ("secretariat", ["screening", "summary", "submissions", "objections"], ["draft"]),
+        (
+            "secretariat",
+            ["screening", "summary", "submissions", "objections", "review_letters"],
+            ["draft"],
+        ),
         (
             "focal_point",
-            ["dossier", "summary", "submissions", "objections"],
+            ["dossier", "summary", "submissions", "objections", "review_letters"],
             ["screening", "draft"],
         ),
-        ("sca_member", ["summary", "submissions"], ["dossier", "screening", "objections", "draft"]),
+        (
+            "sca_member",
+            ["summary", "submissions"],
+            ["dossier", "screening", "objections", "draft", "review_letters"],
+        ),
     ],
 )
 def test_each_reader_gets_links_to_the_parts_they_may_open(client, cast, member, shown, hidden):

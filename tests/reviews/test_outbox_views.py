@@ -140,6 +140,7 @@ def test_the_outbox_lists_the_letters_by_session_the_failures_and_the_mails(
     permanent = failed_mail(other, settings, "tests.mail_backends.RefusingBackend")
     body = text(visit(client, cast.secretariat, OUTBOX, on=RELEASED_ON))
 
+    assert 'href="{}">Letter templates</a>'.format(reverse("reviews:letter_templates")) in body
     letters = body[body.index("Letters awaiting release") : body.index("Mails that failed")]
     assert "<bdi>Session March 2030</bdi></h3>" in letters
     assert "<bdi>Home Commission</bdi>" in letters
