@@ -18,16 +18,17 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -51,14 +52,14 @@ from reviews.models import (
 )
 from reviews.permissions import sitting_reviews
 from reviews.rendering import Progress, Rendered, renders
-from reviews.rendering.pdf import html_to_pdf
+from reviews.rendering.pdf import html_to_document, html_to_pdf
 from reviews.services.dossiers import reference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from weasyprint import Document as LaidOutDocument
 
 LANGUAGE = "en"  # the packet's language: the SCA works in English
-CHUNK = 1024 * 1024
 # The names the stamp and the watermark take in each page's resources.
 STAMP_FONT = NameObject("/NhriPacketFont")
 WATERMARK = NameObject("/NhriPacketWatermark")
@@ -129,21 +130,25 @@ def _build(
     # Which reference each page carries in its stamp ("" for the cover and the manifest).
     page_references: list[str] = []
 
-    progress(5, _("Laying out the cover and the agenda"))
-    _append(writer, io.BytesIO(html_to_pdf(render_to_string("pdf/packet_cover.html", context))))
+    progress(5, _("Laying out the cover, the agenda and the cases"))
+    # One layout for every page the portal writes (one WeasyPrint pass rather than one
+    # per case); each case's pages are then put before its dossier.
+    front = html_to_document(render_to_string("pdf/packet_front.html", context))
+    starts = [_first_page_of(front, f"case-{number}") for number in range(1, len(cases) + 1)]
+    front_pages = PdfReader(io.BytesIO(front.write_pdf())).pages
+    ends = [*starts[1:], len(front_pages)]
+    _add_pages(writer, front_pages[: starts[0] if cases else len(front_pages)])
     page_references += [""] * (len(writer.pages) - len(page_references))
 
     total = max(len(cases), 1)
     for number, case in enumerate(cases, start=1):
         progress(
-            5 + 80 * (number - 1) // total,
+            20 + 65 * (number - 1) // total,
             _("Case %(number)s of %(total)s: %(reference)s")
             % {"number": number, "total": len(cases), "reference": case.reference},
         )
         case.first_page = len(writer.pages) + 1
-        case_context = context | {"case": case, "number": number}
-        separator = html_to_pdf(render_to_string("pdf/packet_separator.html", case_context))
-        _append(writer, io.BytesIO(separator))
+        _add_pages(writer, front_pages[starts[number - 1] : ends[number - 1]])
         case_outline = writer.add_outline_item(
             title=f"{number}. {case.review.institution.name} ({case.reference})",
             page_number=case.first_page - 1,
@@ -214,54 +219,54 @@ def parts_of(review: Review) -> list[Part]:
 
 def _add_part(writer: PdfWriter, part: Part) -> None:
     """Append ``part``'s pages if it is a PDF that can be read; else say why not. The
-    file is read from the storage once for its SHA-256, then its pages are checked
-    before the first is appended: a file that fails halfway leaves no pages behind."""
+    file is read from the storage once, into memory (pypdf reads a file in many small
+    reads, which through the storage's file proxy cost more than the parsing), for its
+    SHA-256 and its pages; the pages are checked before the first is appended: a file
+    that fails halfway leaves no pages behind."""
     version = part.version
     try:
-        handle = version.file.open("rb")
+        with version.file.open("rb") as handle:
+            data = handle.read()
     except OSError as error:
         part.reason = _("could not be read: %(error)s") % {"error": error}
         return
-    with handle:
-        part.sha256, part.size = _digest(handle)
-        if version.kind != "pdf":
-            part.reason = _("not a PDF")
+    part.sha256, part.size = hashlib.sha256(data).hexdigest(), len(data)
+    if version.kind != "pdf":
+        part.reason = _("not a PDF")
+        return
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            part.reason = _("encrypted")
             return
-        handle.seek(0)
-        try:
-            reader = PdfReader(handle)
-            if reader.is_encrypted:
-                part.reason = _("encrypted")
-                return
-            pages = list(reader.pages)
-            for page in pages:
-                page.get_contents()  # a broken content stream fails here, not in the writer
-        except Exception as error:  # whatever a broken file raises, it is left out
-            part.reason = _("could not be read: %(error)s") % {"error": error}
-            return
-        if not pages:
-            part.reason = _("could not be read: %(error)s") % {"error": _("it has no pages")}
-            return
-        part.first_page = len(writer.pages) + 1
+        pages = list(reader.pages)
         for page in pages:
-            writer.add_page(page)
-        part.pages = len(pages)
-        part.included = True
-
-
-def _digest(handle: IO[bytes]) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    handle.seek(0)
-    while chunk := handle.read(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
+            page.get_contents()  # a broken content stream fails here, not in the writer
+    except Exception as error:  # whatever a broken file raises, it is left out
+        part.reason = _("could not be read: %(error)s") % {"error": error}
+        return
+    if not pages:
+        part.reason = _("could not be read: %(error)s") % {"error": _("it has no pages")}
+        return
+    part.first_page = len(writer.pages) + 1
+    for page in pages:
+        writer.add_page(page)
+    part.pages = len(pages)
+    part.included = True
 
 
 def _append(writer: PdfWriter, stream: io.BytesIO) -> None:
-    reader = PdfReader(stream)  # kept while its pages are copied
-    for page in reader.pages:
+    _add_pages(writer, PdfReader(stream).pages)
+
+
+def _add_pages(writer: PdfWriter, pages: Sequence[PageObject]) -> None:
+    for page in pages:
         writer.add_page(page)
+
+
+def _first_page_of(document: LaidOutDocument, anchor: str) -> int:
+    """The index of the page of ``document`` where the element ``id=anchor`` is."""
+    return next(index for index, page in enumerate(document.pages) if anchor in page.anchors)
 
 
 def _part_title(part: Part) -> str:

@@ -193,4 +193,5 @@ def test_the_march_letters_are_released_and_the_institutions_can_read_them(demo)
     assert not letters.filter(state=MessageState.DRAFT).exists()
     focal_point = get_user_model().objects.get(username="focal-point")
     deferral = mails_of(focal_point).get(kind=MailKind.DEFERRAL)
-    assert "cannot be challenged" in deferral.body
+    # In the CNCDH's working language: "it cannot be challenged".
+    assert "il ne peut pas être contesté" in deferral.body

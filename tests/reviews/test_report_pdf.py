@@ -4,6 +4,7 @@ numbered issues with their citations), its key, who may ask for it and who may r
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -173,6 +174,8 @@ def test_the_report_page_offers_the_pdf_to_the_secretariat_only_before_publicati
     assert action not in visit(client, cast.sca_member, url).content.decode()
 
 
+# Committed data: the benchmark renders in forked processes, each with its own connection.
+@pytest.mark.django_db(transaction=True)
 def test_the_benchmark_prints_its_three_sections(capsys, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command(
@@ -183,3 +186,6 @@ def test_the_benchmark_prints_its_three_sections(capsys, settings, tmp_path):
     assert "1. Letters" in out
     assert "2. Packet" in out
     assert "3. All the letters of a session" in out
+    assert "failed" not in out
+    assert re.search(r"packet: +[\d.]+ s, \d+ pages, peak RSS \d+ MB", out), out
+    assert re.search(r"zh-hans +certificate +\d+ +bare +\d+ +ratio [\d.]+", out), out
