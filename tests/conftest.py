@@ -60,11 +60,14 @@ def _no_second_factor(settings):
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty the tables after each test, data migrations included;
-    put back what the migrations load (rulebook, catalogue, role groups)."""
+    put back what the migrations load (rulebook, catalogue, role groups, letter texts)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
     from django.contrib.auth.models import Group
 
     from accreditation.catalogue import install_catalogue
@@ -76,3 +79,4 @@ def _reference_data(request):
     install_catalogue(2018, Principle, GeneralObservation)
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+    importlib.import_module("reviews.migrations.0006_letter_templates").seed(apps, None)
