@@ -1,6 +1,6 @@
 """How fast the documents are made (letters, the packet, a session's letters).
 
-    .venv/bin/python benchmarks/documents.py [--cases 20] [--pages 100] [--repeat 3] [--letters 40]
+    .venv/bin/python benchmarks/documents.py [--cases 20] [--pages 100] [--repeat 5] [--letters 40]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nhri_bench \\
         .venv/bin/python benchmarks/documents.py
 

@@ -3,11 +3,8 @@ document's language, by region with its legend, as the chart page shows it."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils import translation
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
 
 from accreditation.chart import chart_on
 from accreditation.enums import Grade
@@ -28,7 +25,6 @@ def render_chart(document: GeneratedDocument, progress: Progress) -> Rendered:
         chart = chart_on(document.as_of)
         progress(40, _("Laying out the chart"))
         context = {"chart": chart, "grades": LEGEND, "language": document.language}
-        content = template_to_pdf("pdf/chart.html", context)
-    pages = len(PdfReader(io.BytesIO(content)).pages)
+        content, pages = template_to_pdf("pdf/chart.html", context)
     filename = f"status-chart-{document.as_of.isoformat()}-{document.language}.pdf"
     return Rendered(filename=filename, content=content, pages=pages)

@@ -10,11 +10,9 @@ letter paper (templates/pdf/letter.html).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.utils import formats, translation
-from pypdf import PdfReader
 
 from accreditation import rulebook
 from accreditation.enums import ACCREDITED_GRADES, Grade
@@ -340,7 +338,7 @@ def render(document: GeneratedDocument, progress: Progress) -> Rendered:
         letter = render_text(document.letter, template.subject, template.body, context)
         before, middle, after = page_label(language)
         progress(40, "Laying out the letter")
-        content = template_to_pdf(
+        content, pages = template_to_pdf(
             "pdf/letter.html",
             {
                 "language": language,
@@ -360,7 +358,6 @@ def render(document: GeneratedDocument, progress: Progress) -> Rendered:
             },
         )
     progress(90, "Letter made")
-    pages = len(PdfReader(io.BytesIO(content)).pages)
     return Rendered(
         filename=filename(document, str(context["reference"])), content=content, pages=pages
     )

@@ -11,11 +11,8 @@ new document, an unchanged one is shared.
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import Count, Max
 from django.utils import translation
-from pypdf import PdfReader
 
 from reviews.models import DocumentKind, GeneratedDocument, Recommendation, Review, Session
 from reviews.permissions import public_reviews
@@ -52,8 +49,7 @@ def render_report(document: GeneratedDocument, progress: Progress) -> Rendered:
         report = assemble(session, reviews)
         progress(40, "Laying out the report")
         context = {"report": report, "published": published, "language": LANGUAGE}
-        content = template_to_pdf("pdf/report.html", context)
-    pages = len(PdfReader(io.BytesIO(content)).pages)
+        content, pages = template_to_pdf("pdf/report.html", context)
     version = "published" if published else "full"
     return Rendered(
         filename=f"sca-report-{session.starts_on:%Y-%m}-{version}.pdf", content=content, pages=pages
