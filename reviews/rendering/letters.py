@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import formats, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from accreditation import rulebook
 from accreditation.enums import ACCREDITED_GRADES, Grade
@@ -323,6 +324,16 @@ def page_label(language: str) -> tuple[str, str, str]:
     return before, middle, after
 
 
+def left_to_right(text: str, reference: str) -> str:
+    """``text`` with ``reference`` isolated left to right wherever it appears (Unicode's
+    LRI … PDI): in an Arabic sentence, "2007-10/FR/19" would otherwise read backwards.
+    The isolate is invisible, and keeps the text safe if it was."""
+    isolated = f"\u2066{reference}\u2069"
+    if isinstance(text, SafeString):
+        return mark_safe(text.replace(reference, isolated))  # noqa: S308  # escaped before
+    return text.replace(reference, isolated)
+
+
 @renders(DocumentKind.LETTER)
 @renders(DocumentKind.CERTIFICATE)
 def render(document: GeneratedDocument, progress: Progress) -> Rendered:
@@ -351,8 +362,8 @@ def render(document: GeneratedDocument, progress: Progress) -> Rendered:
                 "reference": context["reference"],
                 "letter_date": context["letter_date"],
                 "institution": review.institution.name,
-                "subject": letter.subject,
-                "body": letter.html,
+                "subject": left_to_right(letter.subject, context["reference"]),
+                "body": left_to_right(letter.html, context["reference"]),
                 "certificate": document.kind == DocumentKind.CERTIFICATE,
                 "template": template,
             },

@@ -10,6 +10,7 @@ lines into paragraphs.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,9 +124,11 @@ def default_text(kind: str, language: str) -> tuple[str, str]:
     return subject.strip(), body.strip("\n") + "\n"
 
 
+@functools.lru_cache(maxsize=128)
 def compile_text(kind: str, text: str) -> Template:
     """``text`` compiled; DomainError naming what is wrong (syntax, a tag that is not
-    allowed, a variable the letter does not have)."""
+    allowed, a variable the letter does not have). Kept once compiled (a refusal is
+    not): each letter made from a version compiles the same text."""
     try:
         template = ENGINE.from_string(text)
     except TemplateSyntaxError as error:

@@ -18,6 +18,7 @@ import unicodedata
 
 import pytest
 from django.utils import formats, translation
+from django.utils.safestring import SafeString, mark_safe
 from pypdf import PdfReader
 
 from nhri_portal import clock
@@ -30,7 +31,7 @@ from reviews.models import (
     SummaryIssue,
 )
 from reviews.rendering import renderer_for
-from reviews.rendering.letters import CHROME
+from reviews.rendering.letters import CHROME, left_to_right
 from reviews.services.dossiers import reference
 from reviews.services.letter_templates import current_template
 from reviews.services.sweep import process_deadlines
@@ -164,3 +165,14 @@ def test_a_downgrade_letter_says_the_grade_stands_until_it_takes_effect(language
     assert contains(extracted, stands)
     assert contains(extracted, written(effective_on, language))
     assert contains(extracted, written(decided_on, language))
+
+
+def test_the_reference_is_isolated_left_to_right_in_the_letter_s_text():
+    # In an Arabic sentence "2007-10/FR/19" would otherwise be laid out backwards.
+    html = left_to_right(
+        mark_safe("<p>المرجع 2007-10/FR/19 &amp; 2007-10/FR/19</p>"), "2007-10/FR/19"
+    )
+    assert html == "<p>المرجع \u20662007-10/FR/19\u2069 &amp; \u20662007-10/FR/19\u2069</p>"
+    assert isinstance(html, SafeString)
+    plain = left_to_right("(المرجع 2007-10/FR/19)", "2007-10/FR/19")
+    assert plain == "(المرجع \u20662007-10/FR/19\u2069)" and not isinstance(plain, SafeString)
