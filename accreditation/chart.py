@@ -134,19 +134,67 @@ def chart_on(day: dt.date) -> Chart:
 
 
 def register_on(
-    day: dt.date, *, region: str | None = None, grade: str | None = None
+    day: dt.date,
+    *,
+    region: str | None = None,
+    grade: str | None = None,
+    kind: str | None = None,
 ) -> list[ChartRow]:
-    """Every institution (or those of ``region`` holding ``grade``) with its status on ``day``,
-    by country name."""
+    """Every institution (or those of ``region`` and ``kind`` in the chart column ``grade``:
+    a grade, "none" or "suspended") with its status on ``day``, by country name."""
     institutions = Institution.objects.select_related("region")
     if region:
         institutions = institutions.filter(region__code=region)
+    if kind:
+        institutions = institutions.filter(kind=kind)
     listed = list(institutions)
     statuses = statuses_on([institution.pk for institution in listed], day)
     rows = [
         ChartRow(institution=institution, status=statuses[institution.pk])
         for institution in listed
-        if not grade or statuses[institution.pk].grade == grade
+        if not grade or statuses[institution.pk].chart_column == grade
     ]
     rows.sort(key=lambda row: row.sort_key)
     return rows
+
+
+def chart_as_dict(chart: Chart) -> dict[str, object]:
+    """The chart as plain data, for JSON: the same rows and counts as the page and the CSV."""
+    return {
+        "as_of": chart.day.isoformat(),
+        "alliance": chart.alliance,
+        "totals": _counts_as_dict(chart.totals),
+        "regions": [
+            {
+                "code": part.region.code,
+                "name": str(part.region),
+                "counts": _counts_as_dict(part.counts),
+                "institutions": [_row_as_dict(row) for row in part.rows],
+            }
+            for part in chart.regions
+        ],
+    }
+
+
+def _counts_as_dict(counts: Counts) -> dict[str, int]:
+    return {
+        "A": counts.a,
+        "A(R)": counts.a_reserve,
+        "B": counts.b,
+        "C": counts.c,
+        "suspended": counts.suspended,
+        "total": counts.total,
+    }
+
+
+def _row_as_dict(row: ChartRow) -> dict[str, object]:
+    status, institution = row.status, row.institution
+    return {
+        "id": institution.pk,
+        "institution": institution.name,
+        "country": row.country_name,
+        "country_code": str(institution.country),
+        "grade": status.grade.value,
+        "suspended": status.suspended,
+        "since": status.since.isoformat() if status.since else None,
+    }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.enums import Grade
 from accreditation.models import Rule
-from institutions.enums import RegionCode
+from institutions.enums import InstitutionKind, RegionCode
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -51,11 +51,21 @@ class DirectoryFilterForm(forms.Form):
     grade = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status")), *Grade.choices],
+        # The columns of the status chart: a suspended institution is "suspended",
+        # whatever grade it keeps (see Status.chart_column).
+        choices=[("", _("Any status")), *Grade.choices, ("suspended", _("Suspended"))],
         error_messages={
             "invalid_choice": _(
                 "There is no status “%(value)s”; institutions of any status are shown."
             )
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *InstitutionKind.choices],
+        error_messages={
+            "invalid_choice": _("There is no kind “%(value)s”; institutions of any kind are shown.")
         },
     )
 

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language_info
 from django.views.decorators.http import require_safe
 
-from accreditation.chart import Chart, chart_on, register_on
+from accreditation.chart import Chart, chart_as_dict, chart_on, register_on
 from accreditation.forms import ChartDayForm, DirectoryFilterForm
+from accreditation.history import history_until
 from accreditation.status import fold
+from accreditation.timeline import timeline_of
 from institutions.models import Institution
 from nhri_portal import clock
 
 CSV_HEADER = ("region", "country", "institution", "grade", "suspended", "since", "as_of")
 # A cell starting with one of these is a formula to a spreadsheet.
 _FORMULA_STARTS = ("=", "+", "-", "@")
+DIRECTORY_PAGE_SIZE = 50
 
 
 @require_safe
@@ -45,6 +49,27 @@ def chart_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="status-chart-{day.isoformat()}.csv"'
     write_chart_csv(chart_on(day), response)
     return response
+
+
+@require_safe
+def chart_json(request: HttpRequest) -> HttpResponse:
+    """The chart as JSON: the same day parsing and the same rows and counts as the page."""
+    form = ChartDayForm(request.GET)
+    if not form.is_valid():
+        message = " ".join(str(error) for error in form.errors["as_of"])
+        return JsonResponse(
+            {"error": message}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    day = form.cleaned_data["as_of"] or clock.today()
+    return JsonResponse(chart_as_dict(chart_on(day)), json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def chart_history(request: HttpRequest) -> HttpResponse:
+    """The number of accredited institutions per region at every year end, as a picture
+    drawn on the server and the same numbers as a table."""
+    history = history_until(clock.today())
+    return render(request, "accreditation/status/history.html", {"history": history})
 
 
 def write_chart_csv(chart: Chart, out: HttpResponse) -> None:
@@ -74,10 +99,17 @@ def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET)
     filters = form.filters()
     today = clock.today()
+    rows = register_on(
+        today, region=filters.get("region"), grade=filters.get("grade"), kind=filters.get("kind")
+    )
+    page = Paginator(rows, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "problems": form.problems(),
-        "rows": register_on(today, region=filters.get("region"), grade=filters.get("grade")),
+        "filtered": bool(filters),
+        "count": len(rows),
+        "page": page,
+        "rows": page.object_list,
         "today": today,
     }
     return render(request, "accreditation/institution/directory.html", context)
@@ -98,6 +130,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status,
         "next_reaccreditation": status.next_reaccreditation,
         "records": records,
+        "timeline": timeline_of(institution, records, today),
         "today": today,
     }
     return render(request, "accreditation/institution/detail.html", context)

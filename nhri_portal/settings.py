@@ -6,6 +6,7 @@ tasks run in-process, files on the local disk.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "csp",
@@ -253,12 +255,54 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "accreditation@nhri-portal.in
 # The portal's address as its users reach it: the links in every mail start with it.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
+_api_anon_rate = env_str("NHRI_API_ANON_RATE", "120/minute")
+if _api_anon_rate and not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", _api_anon_rate):
+    raise ConfigError(
+        "NHRI_API_ANON_RATE must be a number of requests per second, minute, hour or day "
+        f"(e.g. '120/minute'), or empty for no limit, not {_api_anon_rate!r}"
+    )
+
+# The API (nhri_portal/api.py): a browser's session (with CSRF) or a user's token; signed
+# in unless a view opens itself to the public; JSON errors; anonymous reads throttled.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "nhri_portal.api_schema.AutoSchema",
+    # The token first: it names the scheme of a 401 (WWW-Authenticate: Token).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "nhri_portal.api.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "nhri_portal.api.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "nhri_portal.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["nhri_portal.api.AnonymousReadThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": _api_anon_rate or None},
 }
-SPECTACULAR_SETTINGS = {"TITLE": "NHRI Accreditation Portal API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NHRI Accreditation Portal API",
+    "DESCRIPTION": (
+        "Public data (institutions, their status on any day, published session reports) "
+        "without a token; with a user's token (Authorization: Token <key>), what that user "
+        "may see and do in the browser."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set wherever a field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "accreditation.enums.Grade",
+        "InstitutionKindEnum": "institutions.enums.InstitutionKind",
+        "RegionEnum": "institutions.enums.RegionCode",
+        "ReviewKindEnum": "reviews.enums.ReviewKind",
+        "ReviewStateEnum": "reviews.enums.ReviewState",
+        "OutcomeEnum": "reviews.enums.Outcome",
+        "ParagraphKindEnum": "reviews.enums.ParagraphKind",
+        "VoteEnum": "reviews.enums.Vote",
+        "MoveTargetEnum": "reviews.forms.discussion.MOVE_TARGETS",
+    },
+}
 
 # Security. Cookies are secure whenever the site is not in development mode.
 SESSION_COOKIE_SECURE = not DEBUG

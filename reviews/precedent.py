@@ -1,9 +1,10 @@
 """Precedent: what the SCA recommended earlier when it cited the same General Observation.
 
-Only what the reader may know: recommendations on cases they see, and decided cases
-(final and public); never a case of an institution they are recused from in a session
-they sit in, nor of their own institution (the same rule as :func:`visible_reviews`,
-carried over to the institution's other cases).
+Only what the reader may find in precedent search (:mod:`reviews.search`, where the
+rule lives): published reports, and for the secretariat, the SCA, the Bureau and the
+regional observers the cases they see and decided cases; never a case of an
+institution they are recused from in a session they sit in, nor of their own
+institution, unless its report is published (then it is public record).
 """
 
 from __future__ import annotations
@@ -11,14 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
-
-from accreditation.models import GeneralObservation
-from institutions.permissions import own_institution_ids
-from reviews.enums import ReviewState
 from reviews.models import RecommendationParagraph, Review
-from reviews.permissions import sessions_sat_in, visible_reviews
-from reviews.services.outcomes import GO_VERSION
+from reviews.search import ParagraphFilters, search_paragraphs
 
 if TYPE_CHECKING:
     from reviews.permissions import AnyUser
@@ -34,36 +29,10 @@ def precedent_for(
     """Earlier paragraphs citing any of ``observation_numbers`` (the 2018 General
     Observations), newest session first, with their recommendation, review, institution,
     session and the General Observations they cite loaded (a constant number of queries)."""
-    numbers = list(observation_numbers)
+    numbers = tuple(observation_numbers)
     if not numbers or not user.is_authenticated:
         return []
-    visible = visible_reviews(user)
-    recused = (
-        Review.objects.filter(session__in=sessions_sat_in(user))
-        .exclude(pk__in=visible.values("pk"))
-        .values("institution_id")
-    )
-    cites = Exists(
-        RecommendationParagraph.observations.through.objects.filter(
-            recommendationparagraph_id=OuterRef("pk"),
-            generalobservation__version=GO_VERSION,
-            generalobservation__number__in=numbers,
-        )
-    )
-    rows = (
-        RecommendationParagraph.objects.filter(cites)
-        .filter(
-            Q(recommendation__review__in=visible.values("pk"))
-            | Q(recommendation__review__state=ReviewState.DECIDED)
-        )
-        .exclude(recommendation__review__institution_id__in=recused)
-        .exclude(recommendation__review__institution_id__in=own_institution_ids(user))
-        .select_related("recommendation__review__institution", "recommendation__session")
-        .prefetch_related(
-            Prefetch("observations", GeneralObservation.objects.order_by("version", "position"))
-        )
-        .order_by("-recommendation__session__starts_on", "-recommendation_id", "number")
-    )
+    rows = search_paragraphs(user, "", ParagraphFilters(observations=numbers))
     if exclude_review is not None:
         rows = rows.exclude(recommendation__review=exclude_review)
     return list(rows[:limit])

@@ -21,6 +21,7 @@ from reviews.views import (
     report,
     room,
     screening,
+    search,
     sessions,
     statement,
     submissions,
@@ -211,6 +212,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # -- session report PDF (views/report.py) --
     path("sessions/<int:pk>/report/pdf/", report.report_pdf, name="report_pdf"),
     # -- end report PDF --
+    # -- precedent search (views/search.py) --
+    path("precedents/", search.precedents, name="precedents"),
+    # -- end precedent search --
 ]
 
 # The front page keeps a name without a namespace: the sign-in and sign-out

@@ -65,6 +65,8 @@ def test_the_navigation_follows_the_role(client, cast):
     bureau = text(visit(client, cast.bureau_member, "/"))
     assert 'href="/bureau/"' in bureau and 'href="/bureau/"' in secretariat
     assert 'href="/bureau/"' not in focal and 'href="/outbox/"' not in bureau
+    assert 'href="/api/docs/"' in anonymous and 'href="/api/docs/"' in focal
+    assert 'href="/account/api-token/"' in focal and 'href="/account/api-token/"' not in anonymous
 
 
 def test_the_language_switcher_posts_to_set_language_and_offers_the_six_languages(client, db):

@@ -38,6 +38,7 @@ from reviews.services.bureau import cast_vote
 from reviews.services.cases import invite, open_special_review
 from reviews.services.outbox import release_session_letters
 from reviews.services.outcomes import Paragraph, notify, record_outcome
+from reviews.services.publication import publish_report
 from reviews.services.sessions import create_session, seat_in_session
 from reviews.services.sweep import process_deadlines
 from reviews.services.transitions import transition
@@ -116,6 +117,8 @@ def load(*, show_passwords: bool) -> DemoResult:
         result.sweep += process_deadlines(as_of=day).actions
     with clock.as_of(timeline["letters_released"]):
         release_session_letters(session=march, by=secretariat)
+    with clock.as_of(timeline["report_published"]):
+        publish_report(session=march, by=secretariat)
     workspace.prepare(october, assumed["october_workspace"], users, secretariat)
     return result
 

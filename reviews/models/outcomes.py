@@ -3,6 +3,8 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +66,12 @@ class Recommendation(models.Model):
         return self.outcome not in UNCHALLENGEABLE
 
 
+# What precedent search matches on PostgreSQL (reviews/search.py), with the same
+# expression in the GIN index below so the search uses it. 'simple': paragraphs are
+# written in six languages, and a language's stemmer would mangle the other five.
+PARAGRAPH_DOCUMENT = SearchVector("text", "notes", "standard", "request", config="simple")
+
+
 class RecommendationParagraph(models.Model):
     """A numbered issue (or a commendation) of a recommendation, citing the standard.
 
@@ -89,6 +97,9 @@ class RecommendationParagraph(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recommendation", "number"], name="unique_paragraph")
         ]
+        # PostgreSQL only: migration 0007 leaves it out on SQLite, which searches
+        # without an index (reviews/search.py).
+        indexes = [GinIndex(PARAGRAPH_DOCUMENT, name="paragraph_search")]
 
     def __str__(self) -> str:
         return f"{self.recommendation_id}.{self.number}"

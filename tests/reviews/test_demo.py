@@ -195,3 +195,12 @@ def test_the_march_letters_are_released_and_the_institutions_can_read_them(demo)
     deferral = mails_of(focal_point).get(kind=MailKind.DEFERRAL)
     # In the CNCDH's working language: "it cannot be challenged".
     assert "il ne peut pas être contesté" in deferral.body
+
+
+def test_the_march_report_is_published_and_its_paragraphs_are_public(demo, client):
+    march = Session.objects.get(starts_on=dt.date(2007, 3, 12))
+    assert march.report_published_on == dt.date(2007, 5, 14)
+    assert march.report_final_on == dt.date(2007, 5, 10)
+    assert f'href="/reports/{march.pk}/"' in client.get("/reports/").content.decode()
+    found = client.get("/precedents/", {"year": "2007"}).content.decode()
+    assert "Fiji Human Rights Commission" in found

@@ -112,7 +112,12 @@ def test_the_institution_of_a_case_the_reader_is_recused_from_never_appears(cast
 def test_the_readers_own_institution_never_appears(cast):
     decided(cast.sca_home, earlier_session(), [ON_1_8])
     assert found(cast.sca_member, cast.review) == []
-    assert found(cast.focal_point, cast.review) == [("SCA Commission", 1)]
+    assert found(cast.bureau_member, cast.review) == [("SCA Commission", 1)]
+
+
+def test_a_focal_point_finds_no_unpublished_case_of_another_institution(cast):
+    decided(cast.sca_home, earlier_session(), [ON_1_8])
+    assert found(cast.focal_point, cast.review) == []
 
 
 def test_the_review_being_drafted_never_appears(cast):

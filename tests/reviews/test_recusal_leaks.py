@@ -43,7 +43,10 @@ SKIPPED_PREFIXES = ("admin/", "accounts/", "i18n/")
 # Public knowledge: the register names every institution and shows its status. There
 # the name may appear, and is expected to; nothing about the case may.
 PUBLIC_PAGES = {"institutions:directory", "institutions:detail", "accreditation:chart",
-                "accreditation:chart_csv"}  # fmt: skip
+                "accreditation:chart_csv",
+                # The same register and chart through the API.
+                "public_api:institutions", "public_api:institution",
+                "public_api:status"}  # fmt: skip
 # Searched as a member would type them: a part of the name, a part of the reference.
 # The page may echo the words typed; the case's full name or reference it may not.
 SEARCHES = ("Home", "Borealis", "2030-03/")
