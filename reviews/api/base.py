@@ -35,7 +35,17 @@ class ServiceListView(ServiceView, generics.ListAPIView):
 
 
 def checked(form: FormT) -> FormT:
-    """``form`` once valid; else a 400 naming each field (``__all__`` for the form)."""
+    """``form`` once valid; else a 400 naming each field (``__all__`` for the form). A
+    JSON list sent to a field that takes one value is refused first: the page's form
+    would turn it into text, or fail on it (a date field calls ``strip()``)."""
+    lists = {
+        name: [_("Send one value, not a list.")]
+        for name, field in form.fields.items()
+        if isinstance(form.data.get(name), list)
+        and not isinstance(field, forms.MultipleChoiceField)
+    }
+    if lists:
+        raise exceptions.ValidationError(lists)
     if not form.is_valid():
         raise exceptions.ValidationError(
             {field: [str(error) for error in errors] for field, errors in form.errors.items()}

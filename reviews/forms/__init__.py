@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -228,6 +229,11 @@ class _DayInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+# The days a session may have: the rulebook's deadlines around a day near the ends of
+# the calendar would fall outside it.
+FIRST_SESSION_DAY, LAST_SESSION_DAY = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
+
+
 class SessionDatesForm(forms.Form):
     starts_on = forms.DateField(
         label=_("First day"),
@@ -245,6 +251,21 @@ class SessionDatesForm(forms.Form):
             "invalid": _("Give the last day as a date, for example 2031-03-14."),
         },
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in ("starts_on", "ends_on"):
+            day = cleaned.get(name)
+            if day is not None and not FIRST_SESSION_DAY <= day <= LAST_SESSION_DAY:
+                self.add_error(
+                    name,
+                    _("Give a day between %(first)s and %(last)s.")
+                    % {
+                        "first": FIRST_SESSION_DAY.isoformat(),
+                        "last": LAST_SESSION_DAY.isoformat(),
+                    },
+                )
+        return cleaned
 
 
 class SessionForm(SessionDatesForm):

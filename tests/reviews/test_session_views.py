@@ -168,6 +168,8 @@ def test_a_virtual_session_with_dates_to_be_confirmed_says_so_in_the_list(client
         ({"name": ""}, "name", "Give the session a name."),
         ({"starts_on": "next week"}, "starts_on", "Give the first day as a date"),
         ({"ends_on": "2032-05-09"}, "ends_on", "A session cannot end before it starts."),
+        ({"starts_on": "0001-01-01"}, "starts_on", "Give a day between 1990-01-01 and 2199-12-31."),
+        ({"ends_on": "9999-12-31"}, "ends_on", "Give a day between 1990-01-01 and 2199-12-31."),
     ],
 )
 def test_a_bad_session_is_refused_with_the_field_in_error_and_nothing_planned(
