@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,7 +35,8 @@ from tests.procedure import Cast, notified
 # Committed for real, so that the worker sees it; serialized_rollback brings back
 # what the migrations put in the database (the rulebook, permissions) before
 # each test. Skipped before any database is set up, so a skip flushes nothing.
-pytestmark = [
+# The marks of every module that starts a worker.
+WORKER_TESTS = [
     pytest.mark.integration,
     pytest.mark.skipif(
         not settings.REDIS_URL,
@@ -46,6 +48,7 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+pytestmark = WORKER_TESTS
 
 ROOT = Path(settings.BASE_DIR)
 READY_TIMEOUT = 60.0
@@ -145,12 +148,20 @@ def _leave_the_database_as_migrated(django_db_blocker: Any) -> Iterator[None]:
                 connections[alias].creation.deserialize_db_from_string(contents)
 
 
-@pytest.fixture
-def worker(transactional_db: Any, tmp_path: Path) -> Iterator[Worker]:
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    pidfile, log = tmp_path / "worker.pid", tmp_path / "worker.log"
-    name = f"nhri-test-{uuid.uuid4().hex[:8]}@localhost"
+@contextmanager
+def running_worker(
+    tmp_path: Path,
+    prefix: str,
+    *,
+    mail_dir: Path,
+    environment: dict[str, str],
+    include: tuple[str, ...] = (),
+) -> Iterator[Worker]:
+    """A worker of its own (solo pool: the task runs in the worker's own process) on the
+    test database and Redis, with ``environment`` on top of the settings it needs and
+    the task modules ``include`` loaded besides the portal's; stopped on leaving."""
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}@localhost"
+    pidfile, log = tmp_path / f"{name}.pid", tmp_path / f"{name}.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "nhri_portal.settings",
@@ -158,25 +169,21 @@ def worker(transactional_db: Any, tmp_path: Path) -> Iterator[Worker]:
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
+        **environment,
     }
     # --purge drops what earlier runs left in the queue.
     command = [
         sys.executable, "-m", "celery", "-A", "nhri_portal", "worker",
         "--pool=solo", "--concurrency=1", "-Q", "celery", "-l", "info", "--purge",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
+        *(f"--include={module}" for module in include),
         f"--pidfile={pidfile}", f"--hostname={name}",
     ]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 (a fixed command)
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-        )
+        )  # fmt: skip
     try:
         wait_for(
             "the Celery worker to answer a ping",
@@ -186,6 +193,22 @@ def worker(transactional_db: Any, tmp_path: Path) -> Iterator[Worker]:
         yield Worker(process=process, name=name, mail_dir=mail_dir, log=log)
     finally:
         _stop(process, pidfile)
+
+
+@pytest.fixture
+def worker(transactional_db: Any, tmp_path: Path) -> Iterator[Worker]:
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    with running_worker(
+        tmp_path,
+        "nhri-test",
+        mail_dir=mail_dir,
+        environment={
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+        },
+    ) as started:
+        yield started
 
 
 def test_the_worker_sends_the_invitation_from_the_outbox_once(worker: Worker) -> None:

@@ -9,19 +9,12 @@ would run it that much later; the mail itself always goes through the worker.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
-import subprocess
-import sys
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import time_machine
-from django.conf import settings
-from django.db import connection
 
 from reviews.models import MessageState, OutgoingMessage
 from reviews.services.sending import STUCK_AFTER
@@ -29,70 +22,29 @@ from reviews.tasks import requeue_stuck_messages, send_message
 
 # The worker's helpers, and the fixture that puts back what the migrations made.
 from tests.integration.test_celery_worker import (
-    READY_TIMEOUT,
-    ROOT,
+    WORKER_TESTS,
     Worker,
-    _alive_and_answering,
     _leave_the_database_as_migrated,  # noqa: F401 (a fixture this module uses too)
-    _stop,
-    database_url,
+    running_worker,
     wait_for,
 )
 from tests.procedure import Cast
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not settings.REDIS_URL,
-        reason="needs Redis: set REDIS_URL and DATABASE_URL to run the Celery worker tests",
-    ),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: the worker and the tests share the test database",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = WORKER_TESTS
 
 
 @contextmanager
-def running_worker(tmp_path: Path, backend: str, **environment: str) -> Iterator[Worker]:
-    """A worker of its own (solo pool: the task runs in the worker's own process) whose
-    mail goes through ``backend`` into ``tmp_path / "mail"``."""
+def sending_worker(tmp_path: Path, backend: str, **environment: str) -> Iterator[Worker]:
+    """A worker whose mail goes through ``backend`` into ``tmp_path / "mail"``."""
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir(exist_ok=True)
-    name = f"nhri-outbox-{uuid.uuid4().hex[:8]}@localhost"
-    pidfile, log = tmp_path / f"{name}.pid", tmp_path / f"{name}.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nhri_portal.settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "false",
-        "EMAIL_BACKEND": backend,
-        "EMAIL_FILE_PATH": str(mail_dir),
-        **environment,
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "nhri_portal", "worker",
-        "--pool=solo", "--concurrency=1", "-Q", "celery", "-l", "info", "--purge",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        f"--pidfile={pidfile}", f"--hostname={name}",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 (a fixed command)
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    try:
-        wait_for(
-            "the Celery worker to answer a ping",
-            lambda: _alive_and_answering(process, name, log),
-            timeout=READY_TIMEOUT,
-        )
-        yield Worker(process=process, name=name, mail_dir=mail_dir, log=log)
-    finally:
-        _stop(process, pidfile)
+    with running_worker(
+        tmp_path,
+        "nhri-outbox",
+        mail_dir=mail_dir,
+        environment={"EMAIL_BACKEND": backend, "EMAIL_FILE_PATH": str(mail_dir), **environment},
+    ) as worker:
+        yield worker
 
 
 def delivered(worker: Worker, message: OutgoingMessage) -> list[str]:
@@ -122,7 +74,7 @@ def test_a_worker_killed_while_sending_leaves_no_duplicate(tmp_path: Path) -> No
     hold = tmp_path / "hold"
     hold.touch()
     environment = {"OUTBOX_TEST_HOLD": str(hold)}
-    with running_worker(tmp_path, "tests.mail_backends.HeldBackend", **environment) as first:
+    with sending_worker(tmp_path, "tests.mail_backends.HeldBackend", **environment) as first:
         cast = Cast()  # the invitation is queued, and the worker takes it after commit
         message = the_invitation(cast)
         wait_for("the worker to start sending", Path(f"{hold}.waiting").exists, log=first.log)
@@ -136,7 +88,7 @@ def test_a_worker_killed_while_sending_leaves_no_duplicate(tmp_path: Path) -> No
     assert OutgoingMessage.objects.get(pk=message.pk).state == MessageState.SENDING
 
     hold.unlink()  # the server answers at once from now on
-    with running_worker(tmp_path, "tests.mail_backends.HeldBackend", **environment) as second:
+    with sending_worker(tmp_path, "tests.mail_backends.HeldBackend", **environment) as second:
         claimed_at = sending.claimed_at
         assert claimed_at is not None
         # A claim younger than STUCK_AFTER may belong to a worker still sending: left alone.
@@ -170,7 +122,7 @@ def test_a_failing_mail_server_leaves_the_mail_failed_until_the_sweeper_sends_it
     down = tmp_path / "down"
     down.touch()
     environment = {"OUTBOX_TEST_DOWN": str(down)}
-    with running_worker(tmp_path, "tests.mail_backends.FlakyBackend", **environment) as worker:
+    with sending_worker(tmp_path, "tests.mail_backends.FlakyBackend", **environment) as worker:
         cast = Cast()
         message = the_invitation(cast)
         failed = wait_for(

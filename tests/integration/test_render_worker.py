@@ -14,19 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import signal
-import subprocess
-import sys
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 
 from accreditation.enums import Grade
 from accreditation.services import record_prior_status
@@ -38,70 +32,31 @@ from tests.factories import InstitutionFactory, region
 
 # The worker's helpers, and the fixture that puts back what the migrations made.
 from tests.integration.test_celery_worker import (
-    READY_TIMEOUT,
-    ROOT,
+    WORKER_TESTS,
     Worker,
-    _alive_and_answering,
     _leave_the_database_as_migrated,  # noqa: F401 (a fixture this module uses too)
-    _stop,
-    database_url,
+    running_worker,
     wait_for,
 )
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not settings.REDIS_URL,
-        reason="needs Redis: set REDIS_URL and DATABASE_URL to run the Celery worker tests",
-    ),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: the worker and the tests share the test database",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = WORKER_TESTS
 
 DAY = dt.date(2030, 5, 10)
 RENDER_TIMEOUT = 60.0
 
 
 @contextmanager
-def running_worker(tmp_path: Path, hold: Path) -> Iterator[Worker]:
-    """A worker of its own (solo pool: the task runs in the worker's own process) that
-    stores files in this test's media folder and holds a chart while ``hold`` exists."""
-    name = f"nhri-render-{uuid.uuid4().hex[:8]}@localhost"
-    pidfile, log = tmp_path / f"{name}.pid", tmp_path / f"{name}.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nhri_portal.settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "false",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "RENDER_TEST_HOLD": str(hold),
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "nhri_portal", "worker",
-        "--pool=solo", "--concurrency=1", "-Q", "celery", "-l", "info", "--purge",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--include=tests.rendering_blocker",
-        f"--pidfile={pidfile}", f"--hostname={name}",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 (a fixed command)
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    try:
-        wait_for(
-            "the Celery worker to answer a ping",
-            lambda: _alive_and_answering(process, name, log),
-            timeout=READY_TIMEOUT,
-        )
-        yield Worker(process=process, name=name, mail_dir=tmp_path, log=log)
-    finally:
-        _stop(process, pidfile)
+def worker_holding_charts(tmp_path: Path, hold: Path) -> Iterator[Worker]:
+    """A worker that stores files in this test's media folder and holds a chart while
+    ``hold`` exists (tests/rendering_blocker.py)."""
+    with running_worker(
+        tmp_path,
+        "nhri-render",
+        mail_dir=tmp_path,
+        environment={"MEDIA_ROOT": str(settings.MEDIA_ROOT), "RENDER_TEST_HOLD": str(hold)},
+        include=("tests.rendering_blocker",),
+    ) as worker:
+        yield worker
 
 
 def the_chart_of_the_day() -> GeneratedDocument:
@@ -136,7 +91,7 @@ def sweep(at: dt.datetime) -> int:
 
 
 def test_the_worker_makes_the_requested_chart_once(tmp_path: Path) -> None:
-    with running_worker(tmp_path, tmp_path / "no-hold") as worker:
+    with worker_holding_charts(tmp_path, tmp_path / "no-hold") as worker:
         document = the_chart_of_the_day()
         made = wait_for(
             "the worker to make the chart",
@@ -159,7 +114,7 @@ def test_the_worker_makes_the_requested_chart_once(tmp_path: Path) -> None:
 def test_a_worker_killed_mid_render_leaves_the_document_made_exactly_once(tmp_path: Path) -> None:
     hold = tmp_path / "hold"
     hold.touch()
-    with running_worker(tmp_path, hold) as first:
+    with worker_holding_charts(tmp_path, hold) as first:
         document = the_chart_of_the_day()
         wait_for("the worker to start the render", Path(f"{hold}.waiting").exists, log=first.log)
         rendering = GeneratedDocument.objects.get(pk=document.pk)
@@ -173,7 +128,7 @@ def test_a_worker_killed_mid_render_leaves_the_document_made_exactly_once(tmp_pa
     assert not (Path(settings.MEDIA_ROOT) / "generated").exists()
 
     hold.unlink()  # renders go through at once from now on
-    with running_worker(tmp_path, hold) as second:
+    with worker_holding_charts(tmp_path, hold) as second:
         claimed_at = rendering.claimed_at
         assert claimed_at is not None
         # A claim younger than STUCK_AFTER may belong to a worker still rendering: left alone.
