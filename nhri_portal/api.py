@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,9 +15,8 @@ from rest_framework import authentication, exceptions, pagination, serializers, 
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from institutions.enums import PRIVILEGED_ROLES
-from institutions.permissions import has_role
-from nhri_portal.errors import Conflict, DomainError, NotPermitted
+from nhri_portal.errors import DomainError, status_of
+from nhri_portal.middleware import needs_second_factor
 
 API_PREFIX = "/api/"
 
@@ -40,12 +37,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return user, token
 
 
-def needs_second_factor(user: Any) -> bool:
-    if not settings.NHRI_REQUIRE_MFA:
-        return False
-    return any(has_role(user, role) for role in PRIVILEGED_ROLES) and not is_mfa_enabled(user)
-
-
 class Pagination(pagination.LimitOffsetPagination):
     """``?limit=&offset=``: 50 a page unless asked, never more than 200."""
 
@@ -58,15 +49,6 @@ class AnonymousReadThrottle(throttling.AnonRateThrottle):
 
     def get_rate(self) -> str | None:
         return cast(str | None, api_settings.DEFAULT_THROTTLE_RATES.get(str(self.scope)))
-
-
-def status_of(error: DomainError) -> int:
-    """The status a service's refusal stands for (as the pages answer it)."""
-    if isinstance(error, NotPermitted):
-        return 403
-    if isinstance(error, Conflict):
-        return 409
-    return 400
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -11,3 +11,12 @@ class NotPermitted(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the object first; reload and look again."""
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status a refusal stands for, on a page and in the API."""
+    if isinstance(error, NotPermitted):
+        return 403
+    if isinstance(error, Conflict):
+        return 409
+    return 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -34,8 +35,12 @@ class RequireMFAMiddleware:
     def _must_enrol(request: HttpRequest) -> bool:
         if not settings.NHRI_REQUIRE_MFA or request.path.startswith(_ALLOWED_PREFIXES):
             return False
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        privileged = any(has_role(user, role) for role in PRIVILEGED_ROLES)
-        return privileged and not is_mfa_enabled(user)
+        return request.user.is_authenticated and needs_second_factor(request.user)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether ``user`` holds a privileged role without the second factor the deployment
+    requires of it (then they may use neither the pages nor a token)."""
+    if not settings.NHRI_REQUIRE_MFA:
+        return False
+    return any(has_role(user, role) for role in PRIVILEGED_ROLES) and not is_mfa_enabled(user)

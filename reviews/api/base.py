@@ -14,8 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nhri_portal.errors import DomainError
-from reviews.views.refusals import status_of
+from nhri_portal.errors import DomainError, status_of
 
 FormT = TypeVar("FormT", bound=forms.Form)
 

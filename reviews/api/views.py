@@ -12,11 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.api.serializers import LodgeSerializer, StandingSerializer
 from reviews.permissions import load_challenge_review
 from reviews.services.challenges import lodge_challenge, standing
-from reviews.views.refusals import status_of
 
 
 class ChallengeView(APIView):

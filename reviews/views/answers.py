@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.forms.summaries import AttachmentForm, IssueAnswerForm
 from reviews.models import AnswerAttachment, Review, SummaryIssue
 from reviews.permissions import load_summary_review, may_read_answers
 from reviews.services.summaries import attach_to_answer, save_answer, send_answers
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 from reviews.views.summary import answer_ids, file_ids, page
 

@@ -21,7 +21,7 @@ from accreditation.rulebook import RuleKey
 from institutions.enums import Role
 from institutions.permissions import has_role, is_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError, NotPermitted
+from nhri_portal.errors import DomainError, NotPermitted, status_of
 from reviews.enums import ReviewState, Vote
 from reviews.forms.bureau import VoteForm
 from reviews.models import BureauVote, Challenge, RecommendationParagraph, Review, ReviewDeadline
@@ -42,7 +42,6 @@ from reviews.services.bureau import (
     standing,
     voting_seats,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 # The cases recently referred or decided that a member sees below the open ones.

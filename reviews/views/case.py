@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_focal_point_of, is_secretariat
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.enums import BUREAU_STATES, CLOSED_STATES, ReviewState
 from reviews.forms.discussion import MOVE_TARGETS, CommentForm, MoveForm
 from reviews.models import Review, ReviewEvent
@@ -35,7 +35,6 @@ from reviews.services.decisions import decision_panel
 from reviews.services.discussion import post_comment
 from reviews.services.outcomes import notify
 from reviews.services.transitions import transition
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 from reviews.workflow import Transition, available_from
 

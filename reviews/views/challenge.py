@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_focal_point_of
-from nhri_portal.errors import DomainError, NotPermitted
+from nhri_portal.errors import DomainError, NotPermitted, status_of
 from reviews.forms.challenge import ChallengeForm, DocumentForm
 from reviews.models import Challenge, ChallengeAttachment, Review
 from reviews.permissions import load_challenge_review
@@ -26,7 +26,6 @@ from reviews.services.challenges import (
     lodge_challenge,
     standing,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 

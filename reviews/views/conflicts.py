@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError, NotPermitted
+from nhri_portal.errors import DomainError, NotPermitted, status_of
 from reviews.enums import CLOSED_STATES, ObjectionRuling
 from reviews.forms.conflicts import DeclareForm, ObjectionForm, RecusalForm, RulingForm
 from reviews.models import MemberObjection, Review
@@ -32,7 +32,6 @@ from reviews.services.conflicts import (
     ruling_deadline,
     seating,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 

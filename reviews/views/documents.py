@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from institutions.enums import LANGUAGES
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.dossier_pages import SLOT_PURPOSE, documents_in, is_draft
 from reviews.enums import REQUIRED_SLOTS, DocumentSlot
 from reviews.forms import UploadForm
 from reviews.models import DocumentVersion, Review
 from reviews.permissions import load_dossier_review, may_edit_part
 from reviews.services.dossiers import dossier_for, upload_document
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 _MIB = 1024 * 1024

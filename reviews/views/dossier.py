@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_secretariat
-from nhri_portal.errors import Conflict, DomainError
+from nhri_portal.errors import Conflict, DomainError, status_of
 from reviews import workflow
 from reviews.dossier_pages import is_draft, load_dossier, part_url, reopened_because, tasks
 from reviews.enums import DocumentSlot, ReviewState, Theme
@@ -38,7 +38,6 @@ from reviews.services.dossiers import (
     submit_dossier,
 )
 from reviews.services.screening import SCREENED_STATES, item_part, open_return, part_label
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.agenda import agenda_of
 from reviews.enums import ParagraphKind
 from reviews.forms.drafts import AdoptForm, MoveForm, OutcomeForm, ParagraphForm, PrecedentForm
@@ -29,7 +29,6 @@ from reviews.precedent import precedent_for
 from reviews.services import adoption
 from reviews.services import drafts as service
 from reviews.services.outcomes import Paragraph
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 if TYPE_CHECKING:

@@ -19,11 +19,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accreditation.forms import ChartDayForm
 from nhri_portal import clock
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.models import GeneratedDocument, JobState
 from reviews.permissions import load_document
 from reviews.services.generated import may_retry, request_chart_document, retry_document
-from reviews.views.refusals import status_of
 
 DONE = (JobState.READY, JobState.FAILED)
 

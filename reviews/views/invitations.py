@@ -17,12 +17,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from institutions.models import Institution
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError, NotPermitted
+from nhri_portal.errors import DomainError, NotPermitted, status_of
 from reviews.enums import CLOSED_STATES, ReviewKind, ReviewState
 from reviews.forms import InviteForm
 from reviews.models import Review, Session
 from reviews.services import cases
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from accreditation.status import status_on
 from institutions.enums import LANGUAGES
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.forms.letters import LetterTemplateForm, MakeLetterForm, PreviewForm
 from reviews.models import DocumentKind, GeneratedDocument, LetterKind, LetterTemplate, Review
 from reviews.permissions import load_letters_review, require_letter_editor
@@ -31,7 +31,6 @@ from reviews.services.letter_templates import (
     preview,
     save_template,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accreditation import rulebook
 from accreditation.rulebook import RuleKey
 from nhri_portal import clock
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.forms.outbox import LISTED_STATES, LetterForm, OutboxFilterForm
 from reviews.models import LETTER_KINDS, MailKind, MessageState, OutgoingMessage, Review, Session
 from reviews.permissions import require_outbox
@@ -31,7 +31,6 @@ from reviews.services.outbox import (
     release_session_letters,
 )
 from reviews.services.sending import MAX_ATTEMPTS, retry_now
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 PER_PAGE = 50

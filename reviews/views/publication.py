@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_secretariat
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.permissions import public_reviews, published_sessions
 from reviews.report import assemble
 from reviews.services.publication import publish_report
-from reviews.views.refusals import status_of
 from reviews.views.report import report_page
 from reviews.views.room import load_session
 from reviews.views.signed_in import SignedInRequest

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_secretariat
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.dossier_pages import tasks, versions_with_uploader
 from reviews.forms.screening import CompleteForm, ReturnForm
 from reviews.models import ComplianceAnswer, Document, Review
@@ -28,7 +28,6 @@ from reviews.services.screening import (
     part_label,
     return_dossier,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from institutions.enums import Body, SeatRole
 from institutions.models import Region, Seat
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError, NotPermitted
+from nhri_portal.errors import DomainError, NotPermitted, status_of
 from reviews.agenda import agenda_of
 from reviews.forms import SessionDatesForm, SessionForm
 from reviews.forms.sessions import SeatForm
@@ -33,7 +33,6 @@ from reviews.services.sessions import (
     seat_in_session,
     unseat_from_session,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 if TYPE_CHECKING:

@@ -11,14 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.dossier_pages import criteria_of, document_choices, is_draft
 from reviews.enums import OPTIONAL_THEMES, Theme
 from reviews.forms import AnswerForm, CiteForm
 from reviews.models import ComplianceAnswer, Evidence, Review
 from reviews.permissions import load_dossier_review, may_edit_part
 from reviews.services.dossiers import cite, dossier_for, save_answer, uncite
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 AUTOSAVE_STATUS = "reviews/dossier/_partials/autosave_status.html"

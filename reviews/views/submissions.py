@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_focal_point_of, is_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.enums import CLOSED_STATES, PREPARING_STATES
 from reviews.forms.summaries import (
     AttachmentForm,
@@ -38,7 +38,6 @@ from reviews.services.submissions import (
     set_sanitised,
     share_submission,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from institutions.permissions import is_focal_point_of, is_secretariat
 from nhri_portal import clock
-from nhri_portal.errors import DomainError
+from nhri_portal.errors import DomainError, status_of
 from reviews.forms.summaries import (
     AttachmentForm,
     IssueAnswerForm,
@@ -35,7 +35,6 @@ from reviews.services.summaries import (
     share_summary,
     update_issue,
 )
-from reviews.views.refusals import status_of
 from reviews.views.signed_in import SignedInRequest
 
 
