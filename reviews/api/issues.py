@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from institutions.permissions import is_secretariat
 from reviews.api.base import ServiceListView, ServiceView, checked, sent
-from reviews.api.summaries import SummarySerializer, _summary
+from reviews.api.summaries import SummarySerializer, summary_of
 from reviews.forms.summaries import IssueForm, ShareSummaryForm
 from reviews.models import Review, SummaryIssue
 from reviews.permissions import load_summary_review
@@ -144,4 +144,4 @@ class Share(ServiceView):
             by=request.user,  # type: ignore[arg-type]
             answers_due_on=form.cleaned_data["answers_due_on"],
         )
-        return Response(_summary(request.user, review))
+        return Response(summary_of(request.user, review))

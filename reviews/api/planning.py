@@ -13,10 +13,10 @@ from rest_framework.response import Response
 
 from nhri_portal.errors import DomainError
 from reviews.api.base import checked, sent
-from reviews.api.sessions import SessionDetailSerializer, SessionList, _sessions
+from reviews.api.sessions import SessionDetailSerializer, SessionList, sessions_for
 from reviews.forms import SessionForm
 from reviews.services.sessions import create_session
-from reviews.views.sessions import _create_field_of
+from reviews.views.sessions import field_of_refusal
 
 
 class NewSessionSerializer(serializers.Serializer[Any]):
@@ -41,16 +41,16 @@ class Sessions(SessionList):
     @extend_schema(request=NewSessionSerializer, responses={201: SessionDetailSerializer})
     def post(self, request: Request) -> Response:
         user = request.user
-        _sessions(user)  # 404 to all but the secretariat, as the list
+        sessions_for(user)  # 404 to all but the secretariat, as the list
         data = {k: "" if v is None else v for k, v in sent(request).items()}
         data.setdefault("dates_confirmed", True)  # the page's box is ticked at first
         form = checked(SessionForm(data))
         try:
             session = create_session(by=user, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as error:  # as the page: named on the field it is about
-            field = _create_field_of(form.cleaned_data)
+            field = field_of_refusal(form.cleaned_data)
             if field is None:
                 raise
             raise exceptions.ValidationError({field: [str(error)]}) from error
-        created = _sessions(user).get(pk=session.pk)
+        created = sessions_for(user).get(pk=session.pk)
         return Response(SessionDetailSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -24,7 +24,7 @@ from reviews.forms.sessions import SeatForm
 from reviews.models import Session
 from reviews.services.publication import publish_report
 from reviews.services.sessions import seat_in_session, unseat_from_session
-from reviews.views.sessions import _seatable
+from reviews.views.sessions import seatable
 
 
 class SeatSerializer(serializers.ModelSerializer[Seat]):
@@ -75,7 +75,7 @@ class Seats(ServiceListView):
         """Seat an SCA seat for the session; its people may then read the session's
         cases, except their own."""
         session = _session(request.user, pk)
-        form = checked(SeatForm(sent(request), seats=_seatable(session)))
+        form = checked(SeatForm(sent(request), seats=seatable(session)))
         chosen = form.cleaned_data["seat"]
         try:
             seat_in_session(session=session, seat=chosen, by=request.user)  # type: ignore[arg-type]

@@ -53,7 +53,7 @@ class AgendaItemSerializer(serializers.ModelSerializer[Review]):
         fields = ["id", "institution", "region", "kind", "state", "agenda_position"]
 
 
-def _sessions(user: Any) -> QuerySet[Session]:
+def sessions_for(user: Any) -> QuerySet[Session]:
     if not is_secretariat(user):
         raise Http404  # as the pages: nobody else may learn that they exist
     return Session.objects.annotate(review_count=Count("reviews"))
@@ -64,13 +64,13 @@ class SessionList(ServiceListView):
     serializer_class = SessionSerializer
 
     def get_queryset(self) -> QuerySet[Session]:
-        return _sessions(self.request.user).order_by("-starts_on", "-pk")
+        return sessions_for(self.request.user).order_by("-starts_on", "-pk")
 
 
 class SessionDetail(ServiceView):
     @extend_schema(responses=SessionDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        session = get_object_or_404(_sessions(request.user), pk=pk)
+        session = get_object_or_404(sessions_for(request.user), pk=pk)
         return Response(SessionDetailSerializer(session).data)
 
 
@@ -81,5 +81,5 @@ class Agenda(ServiceListView):
     serializer_class = AgendaItemSerializer
 
     def get_queryset(self) -> QuerySet[Review]:
-        session = get_object_or_404(_sessions(self.request.user), pk=self.kwargs["pk"])
+        session = get_object_or_404(sessions_for(self.request.user), pk=self.kwargs["pk"])
         return agenda_of(session)

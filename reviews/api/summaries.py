@@ -53,7 +53,7 @@ class AnswerSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(allow_blank=True)
 
 
-def _summary(user: Any, review: Review) -> dict[str, Any]:
+def summary_of(user: Any, review: Review) -> dict[str, Any]:
     summary = IssueSummary.objects.filter(review=review).first()
     shared = summary is not None and summary.shared_at is not None
     answers_sent = summary is not None and summary.answers_sent_at is not None
@@ -81,7 +81,7 @@ def _summary(user: Any, review: Review) -> dict[str, Any]:
 class Summary(ServiceView):
     @extend_schema(responses=SummarySerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_summary(request.user, load_summary_review(request.user, pk)))
+        return Response(summary_of(request.user, load_summary_review(request.user, pk)))
 
 
 class Answer(ServiceView):
@@ -97,7 +97,7 @@ class Answer(ServiceView):
         )
         form = checked(IssueAnswerForm(sent(request)))
         save_answer(issue=issue, text=form.cleaned_data["text"], by=request.user)  # type: ignore[arg-type]
-        return Response(_summary(request.user, review))
+        return Response(summary_of(request.user, review))
 
 
 class SendAnswers(ServiceView):
@@ -105,4 +105,4 @@ class SendAnswers(ServiceView):
     def post(self, request: Request, pk: int) -> Response:
         review = load_summary_review(request.user, pk)
         send_answers(review=review, by=request.user)  # type: ignore[arg-type]
-        return Response(_summary(request.user, review))
+        return Response(summary_of(request.user, review))

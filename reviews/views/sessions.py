@@ -70,7 +70,7 @@ def session_create(request: SignedInRequest) -> HttpResponse:
     try:
         session = create_session(by=request.user, **form.cleaned_data)
     except DomainError as error:
-        field = None if isinstance(error, NotPermitted) else _create_field_of(form.cleaned_data)
+        field = None if isinstance(error, NotPermitted) else field_of_refusal(form.cleaned_data)
         form.add_error(field, str(error))
         return _create_page(request, form, status=status_of(error))
     messages.success(request, _("%(name)s is planned.") % {"name": session.name})
@@ -81,7 +81,7 @@ def _create_page(request: SignedInRequest, form: SessionForm, *, status: int = 2
     return render(request, "reviews/session/create.html", {"form": form}, status=status)
 
 
-def _create_field_of(data: dict[str, Any]) -> str | None:
+def field_of_refusal(data: dict[str, Any]) -> str | None:
     """The field the service's refusal is about, asked in the order the service checks."""
     if data["ends_on"] < data["starts_on"]:
         return "ends_on"
@@ -110,7 +110,7 @@ def _detail_page(
         "session": session,
         "deadlines": list(session.deadlines.all()),
         "regions": _seats_by_region(session),
-        "seat_form": seat_form or SeatForm(seats=_seatable(session)),
+        "seat_form": seat_form or SeatForm(seats=seatable(session)),
         "agenda": agenda,
         "rearranged": any(review.agenda_position is not None for review in agenda),
         "may_rearrange": today <= session.ends_on,
@@ -129,7 +129,7 @@ def _seats_by_region(session: Session) -> list[tuple[Region, list[Seat]]]:
     return [(region, list(group)) for region, group in groupby(ordered, key=lambda s: s.region)]
 
 
-def _seatable(session: Session) -> QuerySet[Seat]:
+def seatable(session: Session) -> QuerySet[Seat]:
     return (
         Seat.objects.filter(body=Body.SCA)
         .active_on(session.starts_on)
@@ -176,7 +176,7 @@ def agenda_reset(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def seat(request: SignedInRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
-    form = SeatForm(request.POST, seats=_seatable(session))
+    form = SeatForm(request.POST, seats=seatable(session))
     if not form.is_valid():
         return _detail_page(request, session, seat_form=form, status=400)
     chosen = form.cleaned_data["seat"]
