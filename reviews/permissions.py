@@ -1,12 +1,14 @@
-"""Who may see and do what with reviews and sessions: the one home of these rules.
+"""Who may see and do what with reviews and sessions.
 
 Every list, count, export and API response of reviews starts from
 :func:`visible_reviews`; every view loads one review through :func:`load_review`.
+The rules built on these for the stage after the recommendation (challenge, Bureau,
+meetings, publication, outbox) are in ``reviews/decision_permissions.py``; those of
+the documents the portal makes in ``reviews/document_permissions.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,6 @@ from guardian.shortcuts import get_objects_for_user
 from institutions.enums import Body, Role, SeatRole
 from institutions.models import Seat
 from institutions.permissions import (
-    bureau_seats_of,
     has_role,
     institutions_acted_for,
     is_focal_point_of,
@@ -27,11 +28,6 @@ from institutions.permissions import (
 )
 from reviews.enums import BUREAU_STATES, ReviewState, ScreeningResult
 from reviews.models import (
-    BureauMeeting,
-    DocumentKind,
-    GeneratedDocument,
-    MessageState,
-    OutgoingMessage,
     Recusal,
     ReturnedItem,
     Review,
@@ -397,227 +393,3 @@ def editable_parts(user: AnyUser, review: Review) -> frozenset[str] | None:
 def may_edit_part(user: AnyUser, review: Review, part: str) -> bool:
     parts = editable_parts(user, review)
     return parts is None or part in parts
-
-
-# -- challenge --
-
-
-def may_read_challenge(user: AnyUser, review: Review) -> bool:
-    """The recommendation as notified and the institution's challenge of it: the
-    secretariat, the institution's focal points, and the Bureau members once the
-    recommendation is before the Bureau (never their own institution's)."""
-    if is_secretariat(user) or is_focal_point_of(user, review.institution):
-        return True
-    return (
-        review.state in BUREAU_STATES
-        and has_role(user, Role.BUREAU_MEMBER)
-        and review.institution_id not in own_institution_ids(user)
-    )
-
-
-def load_challenge_review(user: AnyUser, pk: int) -> Review:
-    """The review of the challenge page: 404 to everyone but those of
-    :func:`may_read_challenge`; the service refuses the acts (403)."""
-    review = load_review(user, pk)
-    if not may_read_challenge(user, review):
-        raise Http404
-    return review
-
-
-# -- end challenge --
-
-# -- Bureau e-procedure --
-
-
-def follows_bureau(user: AnyUser) -> bool:
-    """The Bureau's pages are for its members (who vote) and the secretariat (which
-    follows the tally); everyone else is told they do not exist."""
-    return is_secretariat(user) or has_role(user, Role.BUREAU_MEMBER)
-
-
-def load_bureau_review(user: AnyUser, pk: int) -> Review:
-    """The review of a Bureau page: 404 to everyone but :func:`follows_bureau`, and to
-    a Bureau member on their own institution's case (:func:`visible_reviews`)."""
-    review = load_review(user, pk)
-    if not follows_bureau(user) or review.state not in BUREAU_STATES:
-        raise Http404
-    return review
-
-
-def voting_seat(user: AnyUser, review: Review, day: dt.date) -> Seat | None:
-    """The Bureau seat ``user`` votes for on ``review`` on ``day``; None when they hold
-    none (the secretariat, a member whose term has ended) or only their institution's."""
-    return (
-        bureau_seats_of(user, day)
-        .exclude(institution_id=review.institution_id)
-        .order_by("starts_on", "pk")
-        .first()
-    )
-
-
-# -- end Bureau --
-
-# -- Bureau meetings and report publication --
-
-
-def reads_meetings(user: AnyUser) -> bool:
-    """The secretariat runs the Bureau's meetings; the Bureau's members read them (the
-    cases of their own institution left out, through :func:`visible_reviews`)."""
-    return is_secretariat(user) or has_role(user, Role.BUREAU_MEMBER)
-
-
-def load_meeting(user: AnyUser, pk: int, *, to_act: bool = False) -> BureauMeeting:
-    """404 to those who may not know the meetings; 403 to the Bureau, who only read."""
-    if not reads_meetings(user):
-        raise Http404
-    meeting = BureauMeeting.objects.filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    if to_act and not is_secretariat(user):
-        raise PermissionDenied
-    return meeting
-
-
-def published_sessions() -> QuerySet[Session]:
-    """The sessions whose report anyone may read: published ones."""
-    return Session.objects.filter(report_published_on__isnull=False)
-
-
-def public_reviews(session: Session) -> QuerySet[Review]:
-    """What the public reads of a published report: every case of the session (the
-    SCA's report is public once published); nothing before."""
-    if session.report_published_on is None:
-        return Review.objects.none()
-    return Review.objects.filter(session=session)
-
-
-# -- end meetings --
-
-# -- outbox and mail --
-
-
-def may_manage_outbox(user: AnyUser) -> bool:
-    """The outbox names every mail the portal writes: the secretariat's alone."""
-    return is_secretariat(user)
-
-
-def require_outbox(user: AnyUser) -> None:
-    """404 to everyone but the secretariat: nobody else may learn the outbox exists."""
-    if not may_manage_outbox(user):
-        raise Http404
-
-
-def readable_mails(user: AnyUser, mails: QuerySet[OutgoingMessage]) -> QuerySet[OutgoingMessage]:
-    """The mails of ``mails`` that ``user`` may read in the portal: never a draft, and none
-    about a review they may no longer know of (a member recused since it was sent)."""
-    return mails.exclude(state=MessageState.DRAFT).filter(
-        Q(review__isnull=True) | Q(review__in=visible_reviews(user))
-    )
-
-
-# -- end outbox --
-
-# -- generated documents --
-
-
-def may_read_document(user: AnyUser, document: GeneratedDocument) -> bool:
-    """Who may follow and download a generated document: the chart is public; a
-    session report by everyone once published and by the secretariat before (the
-    full report names every case; those who attend read the report's page, which
-    leaves out the cases they may not know of); a letter or certificate by the
-    secretariat and the institution's focal points; a review packet by the secretariat
-    and the person it was made for."""
-    kind = document.kind
-    if kind == DocumentKind.CHART:
-        return True
-    if kind == DocumentKind.REPORT:
-        session = document.session
-        return session is not None and (
-            session.report_published_on is not None or is_secretariat(user)
-        )
-    if not user.is_authenticated:
-        return False
-    if is_secretariat(user):
-        return True
-    if kind in (DocumentKind.LETTER, DocumentKind.CERTIFICATE):
-        institution = document.institution
-        if institution is None and document.review is not None:
-            institution = document.review.institution
-        return institution is not None and is_focal_point_of(user, institution)
-    if kind == DocumentKind.PACKET:
-        return document.recipient_id == user.pk
-    return False
-
-
-def load_document(user: AnyUser, pk: int) -> GeneratedDocument:
-    """404 to those who may not read the document (they may not know it exists)."""
-    document = (
-        GeneratedDocument.objects.select_related("session", "institution", "review__institution")
-        .filter(pk=pk)
-        .first()
-    )
-    if document is None or not may_read_document(user, document):
-        raise Http404
-    return document
-
-
-# -- end generated --
-
-# -- letters --
-
-
-def may_edit_letters(user: AnyUser) -> bool:
-    """The texts of the letters are the secretariat's to write."""
-    return is_secretariat(user)
-
-
-def require_letter_editor(user: AnyUser) -> None:
-    """404 to everyone but the secretariat, as for the outbox: the letters' drafts and
-    their history are nobody else's business."""
-    if not may_edit_letters(user):
-        raise Http404
-
-
-def load_letters_review(user: AnyUser, pk: int) -> Review:
-    """The review whose letters ``user`` may read: the secretariat and the institution's
-    focal points. 404 to those who may not know the review, 403 to others who may."""
-    review = load_review(user, pk)
-    if not (is_secretariat(user) or is_focal_point_of(user, review.institution)):
-        raise PermissionDenied
-    return review
-
-
-# -- end letters --
-
-# -- packets --
-
-
-def sits_in(user: AnyUser, session: Session) -> bool:
-    """An SCA member whose seat sits in ``session`` (whatever cases they are recused from)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and sessions_sat_in(user).filter(pk=session.pk).exists()
-    )
-
-
-def may_see_packets(user: AnyUser, session: Session) -> bool:
-    """The packets page of a session: the secretariat (every packet) and the SCA members
-    sitting in it (their own). Nobody else learns that it exists."""
-    return is_secretariat(user) or sits_in(user, session)
-
-
-def may_request_packet(user: AnyUser, session: Session, recipient: AnyUser) -> bool:
-    """The secretariat asks for anyone's packet; an SCA member for their own."""
-    return is_secretariat(user) or (user.pk == recipient.pk and sits_in(user, session))
-
-
-def load_packets_session(user: AnyUser, pk: int) -> Session:
-    """The session whose packets ``user`` may see: 404 to everyone else."""
-    session = Session.objects.filter(pk=pk).first()
-    if session is None or not may_see_packets(user, session):
-        raise Http404
-    return session
-
-
-# -- end packets --

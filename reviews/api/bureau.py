@@ -20,10 +20,11 @@ from institutions.permissions import is_secretariat
 from nhri_portal import clock
 from reviews.api.base import ServiceListView, ServiceView, checked, sent
 from reviews.api.reviews import ReviewSerializer
+from reviews.decision_permissions import follows_bureau, load_bureau_review, voting_seat
 from reviews.enums import ReviewState, Vote
 from reviews.forms.bureau import VoteForm
 from reviews.models import BureauVote, Challenge, Review, ReviewDeadline
-from reviews.permissions import follows_bureau, load_bureau_review, visible_reviews, voting_seat
+from reviews.permissions import visible_reviews
 from reviews.services.bureau import (
     VOTING_STATES,
     Thresholds,

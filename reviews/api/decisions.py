@@ -22,9 +22,10 @@ from accreditation.status import status_on
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
 from reviews.api.base import ServiceListView, ServiceView, checked, sent
+from reviews.decision_permissions import load_meeting, reads_meetings
 from reviews.forms.meetings import ADOPT, OTHER, DecisionForm, MeetingForm
 from reviews.models import BureauMeeting, Decision, Review
-from reviews.permissions import load_meeting, load_review, reads_meetings, visible_reviews
+from reviews.permissions import load_review, visible_reviews
 from reviews.services.decisions import BUREAU_OUTCOMES, decide_at_bureau_meeting, decision_panel
 from reviews.services.meetings import schedule_meeting
 

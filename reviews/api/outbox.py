@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reviews.api.base import ServiceListView, ServiceView
+from reviews.decision_permissions import require_outbox
 from reviews.models import LETTER_KINDS, MailKind, MessageState, OutgoingMessage, Review, Session
-from reviews.permissions import require_outbox
 from reviews.services.outbox import release_letter, release_session_letters
 
 KIND = OpenApiParameter(

@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reviews.decision_permissions import public_reviews, published_sessions
 from reviews.enums import Outcome, ParagraphKind, ReviewKind
 from reviews.models import RecommendationParagraph, Session
-from reviews.permissions import public_reviews, published_sessions
 from reviews.report import Report, Section, assemble
 
 

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from nhri_portal.errors import DomainError, status_of
 from reviews.api.serializers import LodgeSerializer, StandingSerializer
-from reviews.permissions import load_challenge_review
+from reviews.decision_permissions import load_challenge_review
 from reviews.services.challenges import lodge_challenge, standing
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.db.models import Count, Max
 from django.utils import translation
 
+from reviews.decision_permissions import public_reviews
 from reviews.models import DocumentKind, GeneratedDocument, Recommendation, Review, Session
-from reviews.permissions import public_reviews
 from reviews.rendering import Progress, Rendered, renders
 from reviews.rendering.pdf import template_to_pdf
 from reviews.report import assemble

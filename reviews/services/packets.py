@@ -15,8 +15,8 @@ from institutions.enums import Body
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
 from nhri_portal.errors import DomainError, NotPermitted
+from reviews.document_permissions import may_request_packet, sits_in
 from reviews.models import DocumentKind, GeneratedDocument, Session
-from reviews.permissions import may_request_packet, sits_in
 from reviews.services.generated import request_document
 
 if TYPE_CHECKING:

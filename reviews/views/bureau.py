@@ -22,17 +22,11 @@ from institutions.enums import Role
 from institutions.permissions import has_role, is_secretariat
 from nhri_portal import clock
 from nhri_portal.errors import DomainError, NotPermitted, status_of
+from reviews.decision_permissions import follows_bureau, load_bureau_review, voting_seat
 from reviews.enums import ReviewState, Vote
 from reviews.forms.bureau import VoteForm
 from reviews.models import BureauVote, Challenge, RecommendationParagraph, Review, ReviewDeadline
-from reviews.permissions import (
-    attends,
-    follows_bureau,
-    load_bureau_review,
-    visible_dossier_reviews,
-    visible_reviews,
-    voting_seat,
-)
+from reviews.permissions import attends, visible_dossier_reviews, visible_reviews
 from reviews.services.bureau import (
     VOTING_STATES,
     Standing,

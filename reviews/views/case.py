@@ -16,16 +16,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_focal_point_of, is_secretariat
 from nhri_portal.errors import DomainError, status_of
+from reviews.decision_permissions import follows_bureau, may_read_challenge
 from reviews.enums import BUREAU_STATES, CLOSED_STATES, ReviewState
 from reviews.forms.discussion import MOVE_TARGETS, CommentForm, MoveForm
 from reviews.models import Review, ReviewEvent
 from reviews.permissions import (
     attends,
     deliberates,
-    follows_bureau,
     load_review,
     may_open_draft,
-    may_read_challenge,
     may_read_summary,
     may_transition,
     visible_dossier_reviews,

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_focal_point_of
 from nhri_portal.errors import DomainError, NotPermitted, status_of
+from reviews.decision_permissions import load_challenge_review
 from reviews.forms.challenge import ChallengeForm, DocumentForm
 from reviews.models import Challenge, ChallengeAttachment, Review
-from reviews.permissions import load_challenge_review
 from reviews.services.challenges import (
     DocumentRefused,
     add_challenge_document,

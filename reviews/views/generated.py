@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accreditation.forms import ChartDayForm
 from nhri_portal import clock
 from nhri_portal.errors import DomainError, status_of
+from reviews.document_permissions import load_document
 from reviews.models import GeneratedDocument, JobState
-from reviews.permissions import load_document
 from reviews.services.generated import may_retry, request_chart_document, retry_document
 
 DONE = (JobState.READY, JobState.FAILED)

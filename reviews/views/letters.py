@@ -20,9 +20,9 @@ from institutions.enums import LANGUAGES
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
 from nhri_portal.errors import DomainError, status_of
+from reviews.document_permissions import load_letters_review, require_letter_editor
 from reviews.forms.letters import LetterTemplateForm, MakeLetterForm, PreviewForm
 from reviews.models import DocumentKind, GeneratedDocument, LetterKind, LetterTemplate, Review
-from reviews.permissions import load_letters_review, require_letter_editor
 from reviews.services.letter_templates import (
     VARIABLES,
     Letter,

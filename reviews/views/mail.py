@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from reviews.decision_permissions import readable_mails
 from reviews.models import OutgoingMessage
-from reviews.permissions import readable_mails
 from reviews.services.outbox import mails_of
 from reviews.views.signed_in import SignedInRequest
 

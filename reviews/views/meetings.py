@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from institutions.permissions import is_secretariat
 from nhri_portal import clock
 from nhri_portal.errors import Conflict, DomainError, NotPermitted, status_of
+from reviews.decision_permissions import load_meeting, reads_meetings
 from reviews.enums import ReviewState
 from reviews.forms.meetings import DecisionForm, MeetingForm
 from reviews.models import BureauMeeting, Review
-from reviews.permissions import load_meeting, reads_meetings, visible_reviews
+from reviews.permissions import visible_reviews
 from reviews.services.decisions import decide_at_bureau_meeting
 from reviews.services.meetings import awaiting_decision, record_of_decisions, schedule_meeting
 from reviews.views.signed_in import SignedInRequest

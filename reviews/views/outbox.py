@@ -21,9 +21,9 @@ from accreditation import rulebook
 from accreditation.rulebook import RuleKey
 from nhri_portal import clock
 from nhri_portal.errors import DomainError, status_of
+from reviews.decision_permissions import require_outbox
 from reviews.forms.outbox import LISTED_STATES, LetterForm, OutboxFilterForm
 from reviews.models import LETTER_KINDS, MailKind, MessageState, OutgoingMessage, Review, Session
-from reviews.permissions import require_outbox
 from reviews.services.outbox import (
     edit_letter,
     letter_drafts,

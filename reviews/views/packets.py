@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_secretariat
 from nhri_portal.errors import DomainError, status_of
+from reviews.document_permissions import load_packets_session
 from reviews.models import DocumentKind, GeneratedDocument, JobState, Session
-from reviews.permissions import load_packets_session
 from reviews.services.packets import request_packet, request_packets
 from reviews.views.signed_in import SignedInRequest
 

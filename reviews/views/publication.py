@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from institutions.permissions import is_secretariat
 from nhri_portal.errors import DomainError, status_of
-from reviews.permissions import public_reviews, published_sessions
+from reviews.decision_permissions import public_reviews, published_sessions
 from reviews.report import assemble
 from reviews.services.publication import publish_report
 from reviews.views.report import report_page
